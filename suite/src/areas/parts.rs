@@ -1,0 +1,211 @@
+//! The host parts that stand in for the flake's pinned inputs: Debian's downloads, the
+//! wasi-sdk-shaped folder, wasmtime, and the stage-0 toolchain.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context as _, Result, bail};
+
+use crate::context::{DebianParts, is_executable, stdout_text, which};
+use crate::wasm::expect_component;
+use crate::{Context, Suite, Verdict};
+
+const AREA: &str = "parts";
+
+/// The Rust version the flake pins, and so the stage-0 compiler the suite wants.
+pub const PINNED_RUST: &str = "1.95.0";
+/// The wasmtime-cli version `.ci/run` installs from crates.io.
+pub const WASMTIME_CLI: &str = "48.0.8";
+
+pub fn run(suite: &mut Suite) {
+    suite.check(
+        AREA,
+        "Debian parts downloaded (wasi-libc, rustc 1.95.0 source)",
+        fetch_debian,
+    );
+    suite.check(
+        AREA,
+        "wasi-sdk layout assembled; its clang makes a C component",
+        assemble_sdk,
+    );
+    suite.check(
+        AREA,
+        "wasmtime found, >= 17, runs a component",
+        find_wasmtime,
+    );
+    suite.check(AREA, "stage-0 toolchain is rustup's 1.95.0", find_stage0);
+}
+
+fn fetch_debian(ctx: &mut Context) -> crate::CheckResult {
+    if which("apt-get").is_none() || which("dpkg-deb").is_none() {
+        return ctx.missing("apt-get and dpkg-deb are needed to download Debian's parts");
+    }
+    let script = ctx.repo.join("suite/scripts/fetch-debian-parts.sh");
+    let output = ctx.run(
+        "fetch-debian-parts",
+        Command::new("bash")
+            .arg(script)
+            .arg(ctx.cache.join("debian")),
+    )?;
+    let text = stdout_text(&output);
+    let value = |key: &str| -> Result<String> {
+        text.lines()
+            .find_map(|l| l.strip_prefix(&format!("{key}=")))
+            .map(str::to_string)
+            .with_context(|| format!("fetch-debian-parts.sh printed no {key}"))
+    };
+    let parts = DebianParts {
+        wasi_libc_root: value("WASI_LIBC_ROOT")?.into(),
+        rustc_orig_tarball: value("RUSTC_ORIG_TARBALL")?.into(),
+        rustc_debian_tarball: value("RUSTC_DEBIAN_TARBALL")?.into(),
+        rustc_version: value("RUSTC_UPSTREAM_VERSION")?,
+    };
+    let detail = format!(
+        "wasi-libc at {}, rustc {} source",
+        parts.wasi_libc_root.display(),
+        parts.rustc_version
+    );
+    ctx.parts.debian = Some(parts);
+    Ok(Verdict::Proved(detail))
+}
+
+fn assemble_sdk(ctx: &mut Context) -> crate::CheckResult {
+    let Some(debian) = ctx.parts.debian.clone() else {
+        return ctx.missing("no wasi-libc (the Debian download did not succeed)");
+    };
+    if !Path::new("/usr/lib/llvm-19/bin/clang").exists() {
+        return ctx.missing("Debian's clang-19 is not installed (apt-get install clang-19 lld-19 libclang-rt-19-dev-wasm32)");
+    }
+    let sdk = ctx.work.join("wasi-sdk");
+    ctx.run(
+        "assemble-wasi-sdk",
+        Command::new("bash")
+            .arg(ctx.repo.join("suite/scripts/assemble-wasi-sdk.sh"))
+            .arg(&debian.wasi_libc_root)
+            .arg(&sdk),
+    )?;
+    // The SDK's clang links wasip2 programs with wasm-component-ld, which the stage-0 toolchain
+    // carries next to rust-lld.
+    let dir = ctx.fresh_dir("sdk-probe")?;
+    std::fs::write(
+        dir.join("hello.c"),
+        "#include <stdio.h>\nint main(void) { puts(\"hello from C\"); return 0; }\n",
+    )?;
+    let mut clang = Command::new(sdk.join("bin/wasm32-wasip2-clang"));
+    clang
+        .arg("hello.c")
+        .arg("-o")
+        .arg("hello.wasm")
+        .current_dir(&dir);
+    if let Some(bin) = stage0_host_bin() {
+        clang.env("PATH", prepend_path(&bin));
+    }
+    ctx.run("sdk-clang-hello", &mut clang)?;
+    expect_component(&dir.join("hello.wasm"))?;
+    let detail = format!("WASI_SDK_PATH={}", sdk.display());
+    ctx.parts.wasi_sdk = Some(sdk);
+    Ok(Verdict::Proved(detail))
+}
+
+fn find_wasmtime(ctx: &mut Context) -> crate::CheckResult {
+    let cached = ctx.cache.join(format!("wasmtime-cli-{WASMTIME_CLI}"));
+    let dir = if is_executable(&cached.join("bin/wasmtime")) {
+        cached
+    } else if let Some(found) = which("wasmtime") {
+        found
+            .parent()
+            .and_then(Path::parent)
+            .map(Path::to_path_buf)
+            .context("wasmtime on PATH has no parent folder")?
+    } else {
+        return ctx.missing(format!(
+            "no wasmtime: install it with `cargo install wasmtime-cli --version {WASMTIME_CLI} --locked --root {}`",
+            ctx.cache.join(format!("wasmtime-cli-{WASMTIME_CLI}")).display()
+        ));
+    };
+    let wasmtime = dir.join("bin/wasmtime");
+    let output = ctx.run("wasmtime-version", Command::new(&wasmtime).arg("--version"))?;
+    let version = stdout_text(&output);
+    let major: u32 = version
+        .split_whitespace()
+        .nth(1)
+        .and_then(|v| v.split('.').next())
+        .and_then(|m| m.parse().ok())
+        .with_context(|| format!("cannot read a version from `{}`", version.trim()))?;
+    if major < 17 {
+        bail!(
+            "{} is too old for components; wasmtime >= 17 is needed",
+            version.trim()
+        );
+    }
+    let mut detail = version.trim().to_string();
+    let probe = ctx.work.join("sdk-probe/hello.wasm");
+    if probe.exists() {
+        let run = ctx.run(
+            "wasmtime-run-c",
+            Command::new(&wasmtime).arg("run").arg(&probe),
+        )?;
+        let said = stdout_text(&run);
+        if said.trim() != "hello from C" {
+            bail!("the C component printed {said:?} instead of \"hello from C\"");
+        }
+        detail.push_str("; ran the SDK's C component");
+    }
+    ctx.parts.wasmtime = Some(dir);
+    Ok(Verdict::Proved(detail))
+}
+
+fn find_stage0(ctx: &mut Context) -> crate::CheckResult {
+    let Some(dir) = rustup_toolchain(PINNED_RUST) else {
+        return ctx.missing(format!(
+            "rustup's toolchain {PINNED_RUST} is not on this machine, so the pinned compiler cannot be proved here"
+        ));
+    };
+    let output = ctx.run(
+        "stage0-version",
+        Command::new(dir.join("bin/rustc")).arg("--version"),
+    )?;
+    let version = stdout_text(&output);
+    if !version.starts_with(&format!("rustc {PINNED_RUST} ")) {
+        bail!(
+            "{} reports `{}`, not {PINNED_RUST}",
+            dir.display(),
+            version.trim()
+        );
+    }
+    ctx.parts.stage0 = Some(dir);
+    Ok(Verdict::Proved(version.trim().to_string()))
+}
+
+/// The folder of a rustup toolchain of this exact version for the host, if installed.
+pub fn rustup_toolchain(version: &str) -> Option<PathBuf> {
+    let home = std::env::var_os("RUSTUP_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".rustup")))?;
+    let dir = home
+        .join("toolchains")
+        .join(format!("{version}-{}", host_triple()));
+    is_executable(&dir.join("bin/rustc")).then_some(dir)
+}
+
+pub fn host_triple() -> &'static str {
+    if cfg!(target_arch = "aarch64") {
+        "aarch64-unknown-linux-gnu"
+    } else {
+        "x86_64-unknown-linux-gnu"
+    }
+}
+
+/// `lib/rustlib/<host>/bin` of the pinned toolchain: wasm-component-ld and rust-lld.
+pub fn stage0_host_bin() -> Option<PathBuf> {
+    rustup_toolchain(PINNED_RUST).map(|dir| dir.join("lib/rustlib").join(host_triple()).join("bin"))
+}
+
+/// PATH with `dir` in front.
+pub fn prepend_path(dir: &Path) -> std::ffi::OsString {
+    let mut paths = vec![dir.to_path_buf()];
+    if let Some(old) = std::env::var_os("PATH") {
+        paths.extend(std::env::split_paths(&old));
+    }
+    std::env::join_paths(paths).unwrap_or_default()
+}

@@ -1,0 +1,181 @@
+//! Where the suite works, what it found on the machine, and how it runs commands.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use anyhow::{Context as _, Result, bail};
+
+use crate::harness::{CheckResult, Verdict};
+
+/// Shared state of one suite run. Parts that a check builds (the assembled SDK, the toolchain with
+/// the wasip2 std) are recorded here for the checks after it.
+pub struct Context {
+    /// The repository's root.
+    pub repo: PathBuf,
+    /// Scratch space for this run: `target/offline-suite` in the checkout.
+    pub work: PathBuf,
+    /// Downloads and slow installs, kept between runs and keyed by version.
+    pub cache: PathBuf,
+    /// True under CI: a missing part is then a failure, not a skip.
+    pub ci: bool,
+    pub parts: Parts,
+}
+
+/// The host parts that stand in for the flake's pinned inputs.
+#[derive(Default, Debug)]
+pub struct Parts {
+    /// `KEY=VALUE` lines printed by `suite/scripts/fetch-debian-parts.sh`.
+    pub debian: Option<DebianParts>,
+    /// The wasi-sdk-shaped folder made by `suite/scripts/assemble-wasi-sdk.sh`.
+    pub wasi_sdk: Option<PathBuf>,
+    /// A directory with `bin/wasmtime`.
+    pub wasmtime: Option<PathBuf>,
+    /// The stage-0 compiler's toolchain directory (rustup's 1.95.0).
+    pub stage0: Option<PathBuf>,
+    /// The prepared Rust source tree (with `tests/`).
+    pub rust_source: Option<PathBuf>,
+    /// The toolchain made by the fast from-source build: stage 0 plus the wasip2 std.
+    pub wasip2_toolchain: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DebianParts {
+    pub wasi_libc_root: PathBuf,
+    pub rustc_orig_tarball: PathBuf,
+    pub rustc_debian_tarball: PathBuf,
+    pub rustc_version: String,
+}
+
+static LOG_COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+impl Context {
+    pub fn from_env() -> Result<Self> {
+        let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .context("the suite crate lives one folder below the repository root")?
+            .to_path_buf();
+        let work = match std::env::var_os("OFFLINE_SUITE_WORK") {
+            Some(dir) => PathBuf::from(dir),
+            None => repo.join("target").join("offline-suite"),
+        };
+        let cache = match std::env::var_os("WASIP2_OFFLINE_CACHE") {
+            Some(dir) => PathBuf::from(dir),
+            None => home()?.join(".cache").join("wasip2-flake"),
+        };
+        std::fs::create_dir_all(work.join("logs"))
+            .with_context(|| format!("creating {}", work.display()))?;
+        std::fs::create_dir_all(&cache).with_context(|| format!("creating {}", cache.display()))?;
+        let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+        Ok(Context {
+            repo,
+            work,
+            cache,
+            ci,
+            parts: Parts::default(),
+        })
+    }
+
+    /// A part is missing: outside CI that is a skip with the reason, under CI a failure, since
+    /// `.ci/run` installs every part.
+    pub fn missing(&self, why: impl Into<String>) -> CheckResult {
+        let why = why.into();
+        if self.ci {
+            bail!("{why} (CI installs every part, so this is a failure)")
+        } else {
+            Ok(Verdict::Skipped(why))
+        }
+    }
+
+    /// Runs a command to completion, keeping its whole output in `work/logs/<label>-N.log`.
+    /// Fails with the exit status and the log's last lines when the command does.
+    pub fn run(&self, label: &str, command: &mut Command) -> Result<Output> {
+        let output = self.run_unchecked(label, command)?;
+        if !output.status.success() {
+            bail!(
+                "`{}` failed ({}); last lines of its output:\n{}",
+                describe(command),
+                output.status,
+                tail(&output, 30)
+            );
+        }
+        Ok(output)
+    }
+
+    /// Like [`Context::run`], but returns the output whatever the exit status.
+    pub fn run_unchecked(&self, label: &str, command: &mut Command) -> Result<Output> {
+        let output = command
+            .output()
+            .with_context(|| format!("starting `{}`", describe(command)))?;
+        let n = LOG_COUNTER.fetch_add(1, Ordering::Relaxed);
+        let log = self.work.join("logs").join(format!("{n:03}-{label}.log"));
+        let mut text = format!("$ {}\n{}\n", describe(command), output.status);
+        text.push_str(&String::from_utf8_lossy(&output.stdout));
+        text.push_str("\n--- stderr ---\n");
+        text.push_str(&String::from_utf8_lossy(&output.stderr));
+        std::fs::write(&log, text).with_context(|| format!("writing {}", log.display()))?;
+        Ok(output)
+    }
+
+    /// A fresh, empty folder under the work directory.
+    pub fn fresh_dir(&self, name: &str) -> Result<PathBuf> {
+        let dir = self.work.join(name);
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).with_context(|| format!("clearing {}", dir.display()))?;
+        }
+        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        Ok(dir)
+    }
+
+    /// The Nix environment the suite uses for Debian's Nix 2.8: flakes on, no substituters, no
+    /// sandbox, state kept under the work directory.
+    pub fn nix(&self, program: &str) -> Command {
+        let mut command = Command::new(program);
+        command.env(
+            "NIX_CONFIG",
+            "experimental-features = nix-command flakes\nsubstituters =\nsandbox = false\n",
+        );
+        command
+    }
+}
+
+/// The last `lines` lines of a command's stderr and stdout.
+pub fn tail(output: &Output, lines: usize) -> String {
+    let mut text = String::from_utf8_lossy(&output.stdout).into_owned();
+    text.push_str(&String::from_utf8_lossy(&output.stderr));
+    let all: Vec<&str> = text.lines().collect();
+    all[all.len().saturating_sub(lines)..].join("\n")
+}
+
+pub fn describe(command: &Command) -> String {
+    let mut text = command.get_program().to_string_lossy().into_owned();
+    for arg in command.get_args() {
+        text.push(' ');
+        text.push_str(&arg.to_string_lossy());
+    }
+    text
+}
+
+pub fn stdout_text(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn home() -> Result<PathBuf> {
+    std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .context("HOME is not set; set WASIP2_OFFLINE_CACHE to a folder for downloads")
+}
+
+/// Finds a program on PATH.
+pub fn which(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|candidate| is_executable(candidate))
+}
+
+pub fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    path.metadata()
+        .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
