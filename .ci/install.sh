@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs everything the offline suite needs, from the project's own lists:
+# Debian packages (apt-packages.txt) and crates.io tools (cargo-tools.txt, cached by version).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/env.sh"
+
+packages=$(grep -v '^#' "$here/apt-packages.txt" | grep -v '^$' | tr '\n' ' ')
+missing=""
+for p in $packages; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  echo "install: apt-get install$missing"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+
+while read -r crate version binary; do
+  case "$crate" in '' | '#'*) continue ;; esac
+  root="$WASIP2_OFFLINE_CACHE/cargo-tools/$crate-$version"
+  if [ -x "$root/bin/${binary:-$crate}" ]; then
+    echo "install: $crate $version (cached)"
+    continue
+  fi
+  echo "install: cargo install $crate $version"
+  start=$(date +%s)
+  rm -rf "$root.partial"
+  cargo install --quiet --locked "$crate" --version "$version" --root "$root.partial"
+  rm -rf "$root" && mv "$root.partial" "$root"
+  echo "install: $crate $version took $(($(date +%s) - start)) s"
+done <"$here/cargo-tools.txt"

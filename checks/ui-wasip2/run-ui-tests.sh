@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Runs rustc's UI tests for wasm32-wasip2 with Rust's own compiletest, against an external
+# toolchain at stage 0 (build.compiletest-allow-stage0), with wasmtime on PATH so that bootstrap
+# derives its wasm runner exactly as upstream does. Compares the failures with the known-failures
+# list and writes a report (report.txt, report.json) into --report.
+#
+# The toolchain named by the configuration's build.rustc must already carry the wasm32-wasip2
+# std in its own sysroot (scripts/rustc/build-std.sh makes one): compiletest hands tests the
+# stage-0 compiler's sysroot.
+#
+# usage: run-ui-tests.sh --source DIR --config FILE --wasi-sdk DIR --wasmtime DIR --report DIR
+#                        (--selection FILE | --path tests/ui/...)... [--known-failures FILE]
+#   --wasmtime DIR      a folder with bin/wasmtime
+#   --selection FILE    test paths, one per line, `# why` comments allowed
+#   --known-failures FILE  test files expected to fail, one per line with `# reason`
+# Exits 1 on any unexpected failure or unexpected pass, 2 on bad input.
+set -euo pipefail
+
+usage_error() { echo "run-ui-tests: $*" >&2; exit 2; }
+
+source="" config="" wasi_sdk="" wasmtime="" report="" known=""
+paths=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --source) source=$2; shift 2 ;;
+    --config) config=$2; shift 2 ;;
+    --wasi-sdk) wasi_sdk=$2; shift 2 ;;
+    --wasmtime) wasmtime=$2; shift 2 ;;
+    --report) report=$2; shift 2 ;;
+    --known-failures) known=$2; shift 2 ;;
+    --selection)
+      [ -f "$2" ] || usage_error "no selection file $2"
+      while read -r path _; do
+        case "$path" in '' | '#'*) continue ;; esac
+        paths+=("$path")
+      done <"$2"
+      shift 2 ;;
+    --path) paths+=("$2"); shift 2 ;;
+    *) usage_error "unknown argument $1 (see the usage at the top of this script)" ;;
+  esac
+done
+[ -n "$source" ] && [ -n "$config" ] && [ -n "$wasi_sdk" ] && [ -n "$wasmtime" ] && [ -n "$report" ] ||
+  usage_error "--source, --config, --wasi-sdk, --wasmtime and --report are required"
+[ ${#paths[@]} -gt 0 ] || usage_error "no tests selected (--selection FILE or --path)"
+[ -x "$wasmtime/bin/wasmtime" ] || usage_error "no wasmtime in $wasmtime/bin: the tests that run programs need it"
+for path in "${paths[@]}"; do
+  [ -e "$source/$path" ] || usage_error "selected path $path does not exist in $source"
+done
+
+stage0=$(sed -n 's/^rustc = "\(.*\)\/bin\/rustc"$/\1/p' "$config" | head -n1)
+compgen -G "$stage0/lib/rustlib/wasm32-wasip2/lib/libstd-*.rlib" >/dev/null ||
+  usage_error "the stage-0 toolchain $stage0 has no wasm32-wasip2 std: build one with scripts/rustc/build-std.sh"
+
+mkdir -p "$report"
+report=$(cd "$report" && pwd)
+log="$report/compiletest.log"
+
+started=$(date +%s)
+set +e
+(
+  cd "$source"
+  PATH="$wasmtime/bin:$PATH" WASI_SDK_PATH="$wasi_sdk" python3 x.py test --config "$config" \
+    --stage 0 --set build.compiletest-allow-stage0=true --target wasm32-wasip2 \
+    --no-fail-fast --force-rerun "${paths[@]}"
+) >"$log" 2>&1
+status=$?
+set -e
+seconds=$(($(date +%s) - started))
+
+# libtest's lines: "test [ui] tests/ui/x.rs ... ok|FAILED|ignored[, reason]".
+sed -n 's/^test \[ui\] \([^ ]*\) \.\.\. \(ok\|FAILED\|ignored\).*/\2 \1/p' "$log" | sort -u -k2 >"$report/outcomes.txt"
+count() { awk -v w="$1" '$1 == w' "$report/outcomes.txt" | wc -l | tr -d ' '; }
+passed=$(count ok)
+failed=$(count FAILED)
+ignored=$(count ignored)
+
+awk '$1 == "FAILED" { print $2 }' "$report/outcomes.txt" >"$report/failures.txt"
+: >"$report/expected-failures.txt"
+if [ -n "$known" ]; then
+  sed -e 's/#.*//' -e 's/[[:space:]]*$//' "$known" | awk 'NF' | sort -u >"$report/expected-failures.txt"
+fi
+# An unexpected failure is not in the list; an unexpected pass is listed but ran and passed.
+unexpected_failures=$(comm -23 "$report/failures.txt" "$report/expected-failures.txt")
+unexpected_passes=$(awk '$1 == "ok" { print $2 }' "$report/outcomes.txt" | sort | comm -12 - "$report/expected-failures.txt")
+
+if [ $((passed + failed + ignored)) -eq 0 ]; then
+  echo "run-ui-tests: compiletest reported no tests (exit $status); last lines of $log:" >&2
+  tail -n 40 "$log" >&2
+  exit 1
+fi
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  echo "run-ui-tests: x.py test failed (exit $status) without a failing test; last lines of $log:" >&2
+  tail -n 40 "$log" >&2
+  exit 1
+fi
+
+json_list() {
+  local first=1
+  printf '['
+  while read -r item; do
+    [ -n "$item" ] || continue
+    [ $first = 1 ] || printf ', '
+    printf '"%s"' "$item"
+    first=0
+  done
+  printf ']'
+}
+{
+  printf '{\n  "target": "wasm32-wasip2",\n'
+  printf '  "passed": %s,\n  "failed": %s,\n  "ignored": %s,\n  "seconds": %s,\n' "$passed" "$failed" "$ignored" "$seconds"
+  printf '  "paths": %s,\n' "$(printf '%s\n' "${paths[@]}" | json_list)"
+  printf '  "failures": %s,\n' "$(json_list <"$report/failures.txt")"
+  printf '  "unexpected_failures": %s,\n' "$(printf '%s\n' "$unexpected_failures" | json_list)"
+  printf '  "unexpected_passes": %s\n}\n' "$(printf '%s\n' "$unexpected_passes" | json_list)"
+} >"$report/report.json"
+{
+  echo "rustc UI tests for wasm32-wasip2: $passed passed, $failed failed, $ignored ignored in $seconds s"
+  echo "paths: ${paths[*]}"
+  [ -s "$report/failures.txt" ] && { echo "failures:"; sed 's/^/  /' "$report/failures.txt"; }
+  [ -n "$unexpected_failures" ] && { echo "UNEXPECTED failures (not in the known-failures list):"; printf '  %s\n' $unexpected_failures; }
+  [ -n "$unexpected_passes" ] && { echo "UNEXPECTED passes (listed as known failures; remove them from the list):"; printf '  %s\n' $unexpected_passes; }
+  true
+} >"$report/report.txt"
+cat "$report/report.txt"
+
+[ -z "$unexpected_failures" ] && [ -z "$unexpected_passes" ]

@@ -1,0 +1,197 @@
+#!/usr/bin/env bash
+# Writes the bootstrap.toml for building Rust with the wasm32-wasip2 target, from its inputs.
+# The one place where the build's configuration is decided: the flake's derivations
+# (rust-std-wasip2, rustc-wasip2, the UI-test checks) and the offline suite all call it.
+#
+# usage: bootstrap-config.sh --source DIR --stage0 DIR --wasi-sdk DIR [options] > bootstrap.toml
+#   --mode std|full        std: only the standard library at stage 0 on top of the stage-0
+#                          compiler (local rebuild); full: compiler, cargo and std (default: std)
+#   --host TRIPLE          (default: the stage-0 compiler's host)
+#   --target TRIPLE        repeatable (default: wasm32-wasip2)
+#   --llvm external|bundled   full mode: nixpkgs' LLVM via --llvm-config (LLD off, wasm-ld from
+#                          the pinned LLD), or LLVM and LLD built in-tree (default: external)
+#   --llvm-config PATH     the host's llvm-config (external LLVM)
+#   --prefix DIR           install prefix (full mode)
+#   --vendor true|false    use the source tarball's vendor/ (default: true)
+#   --compiler-rt-c true|false  build compiler-rt's C for wasm with the SDK's clang (default: true;
+#                          false for a source without src/llvm-project/compiler-rt)
+#   --deny-warnings true|false  (default: true)
+set -euo pipefail
+
+fail() { echo "bootstrap-config: $*" >&2; exit 1; }
+
+mode=std source="" stage0="" wasi_sdk="" host="" llvm=external llvm_config="" prefix=""
+vendor=true compiler_rt_c=true deny_warnings=true
+targets=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --mode) mode=$2; shift 2 ;;
+    --source) source=$2; shift 2 ;;
+    --stage0) stage0=$2; shift 2 ;;
+    --wasi-sdk) wasi_sdk=$2; shift 2 ;;
+    --host) host=$2; shift 2 ;;
+    --target) targets+=("$2"); shift 2 ;;
+    --llvm) llvm=$2; shift 2 ;;
+    --llvm-config) llvm_config=$2; shift 2 ;;
+    --prefix) prefix=$2; shift 2 ;;
+    --vendor) vendor=$2; shift 2 ;;
+    --compiler-rt-c) compiler_rt_c=$2; shift 2 ;;
+    --deny-warnings) deny_warnings=$2; shift 2 ;;
+    *) fail "unknown argument $1 (see the usage at the top of this script)" ;;
+  esac
+done
+[ ${#targets[@]} -gt 0 ] || targets=(wasm32-wasip2)
+case "$mode" in std | full) ;; *) fail "--mode must be std or full, not '$mode'" ;; esac
+case "$llvm" in external | bundled) ;; *) fail "--llvm must be external or bundled, not '$llvm'" ;; esac
+
+# --- the source ---------------------------------------------------------------------------
+[ -n "$source" ] || fail "--source DIR (a rustc source tree) is required"
+[ -f "$source/src/version" ] && [ -f "$source/x.py" ] ||
+  fail "$source is not a rustc source tree (no src/version and x.py)"
+source_version=$(tr -d '[:space:]' <"$source/src/version")
+
+# --- the stage-0 compiler and bootstrap's version gate -------------------------------------
+[ -n "$stage0" ] || fail "--stage0 DIR (a toolchain with bin/rustc and bin/cargo) is required"
+[ -x "$stage0/bin/rustc" ] && [ -x "$stage0/bin/cargo" ] ||
+  fail "$stage0 has no bin/rustc and bin/cargo"
+stage0_version=$("$stage0/bin/rustc" --version | awk '{ print $2 }')
+stage0_version=${stage0_version%%-*}
+IFS=. read -r s_major s_minor _ <<<"$source_version"
+IFS=. read -r z_major z_minor _ <<<"$stage0_version"
+# Bootstrap accepts a stage-0 compiler of the same version or the previous minor release.
+if [ "$z_major" != "$s_major" ] || { [ "$z_minor" != "$s_minor" ] && [ "$z_minor" != "$((s_minor - 1))" ]; }; then
+  fail "stage-0 rustc $stage0_version cannot build Rust $source_version: use $s_major.$s_minor.x or $s_major.$((s_minor - 1)).x (rust-overlay's rust-bin.stable.\"$source_version\")"
+fi
+local_rebuild=false
+[ "$z_minor" = "$s_minor" ] && local_rebuild=true
+if [ "$mode" = std ] && [ "$local_rebuild" != true ]; then
+  fail "the std-only build runs at stage 0 and needs a stage-0 rustc of the source's own version $s_major.$s_minor (got $stage0_version)"
+fi
+[ -n "$host" ] || host=$("$stage0/bin/rustc" -vV | awk '/^host:/ { print $2 }')
+case "$host" in
+  x86_64-unknown-linux-gnu | aarch64-unknown-linux-gnu | x86_64-apple-darwin | aarch64-apple-darwin) ;;
+  *) fail "host $host is not supported (x86_64/aarch64 Linux and macOS are)" ;;
+esac
+
+# --- the WASI SDK -------------------------------------------------------------------------
+[ -n "$wasi_sdk" ] || fail "--wasi-sdk DIR (WASI_SDK_PATH) is required"
+for target in "${targets[@]}"; do
+  case "$target" in
+    wasm32-wasip1 | wasm32-wasip2) ;;
+    *) fail "target $target is not a WASI target this build supports (wasm32-wasip1, wasm32-wasip2)" ;;
+  esac
+  libdir="$wasi_sdk/share/wasi-sysroot/lib/$target"
+  for file in libc.a crt1-command.o crt1-reactor.o; do
+    [ -f "$libdir/$file" ] ||
+      fail "WASI_SDK_PATH=$wasi_sdk has no $libdir/$file: point it at a wasi-sdk >= 22 with the $target sysroot"
+  done
+  [ -x "$wasi_sdk/bin/$target-clang" ] ||
+    fail "WASI_SDK_PATH=$wasi_sdk has no bin/$target-clang: point it at a wasi-sdk >= 22"
+done
+if [ "$llvm" = external ] && [ -n "$llvm_config" ] && [ ! -x "$llvm_config" ]; then
+  fail "--llvm-config $llvm_config is not executable"
+fi
+if [ "$mode" = full ] && [ "$llvm" = external ] && [ -z "$llvm_config" ]; then
+  fail "--llvm external needs --llvm-config PATH (or choose --llvm bundled)"
+fi
+if [ "$mode" = full ] && [ -z "$prefix" ]; then
+  fail "--mode full needs --prefix DIR"
+fi
+
+toml_list() {
+  local first=1
+  printf '['
+  for item in "$@"; do
+    [ $first = 1 ] || printf ', '
+    printf '"%s"' "$item"
+    first=0
+  done
+  printf ']'
+}
+
+cat <<TOML
+# Generated by scripts/rustc/bootstrap-config.sh (mode $mode) for Rust $source_version.
+change-id = "ignore"
+
+[build]
+rustc = "$stage0/bin/rustc"
+cargo = "$stage0/bin/cargo"
+build = "$host"
+host = ["$host"]
+target = $(toml_list "$host" "${targets[@]}")
+local-rebuild = $local_rebuild
+vendor = $vendor
+docs = false
+compiler-docs = false
+TOML
+if [ "$mode" = std ]; then
+  cat <<TOML
+extended = false
+TOML
+else
+  cat <<TOML
+# wasm-component-ld is built and put next to the compiler: wasm32-wasip2 links with it.
+extended = true
+tools = ["cargo", "clippy", "rustfmt", "rustdoc", "src", "wasm-component-ld"]
+TOML
+fi
+if [ "$compiler_rt_c" = false ]; then
+  cat <<TOML
+optimized-compiler-builtins = false
+TOML
+fi
+
+cat <<TOML
+
+[llvm]
+download-ci-llvm = false
+ninja = $([ "$mode" = full ] && [ "$llvm" = bundled ] && echo true || echo false)
+TOML
+if [ "$mode" = full ] && [ "$llvm" = external ]; then
+  cat <<TOML
+link-shared = true
+TOML
+fi
+
+cat <<TOML
+
+[rust]
+channel = "stable"
+download-rustc = false
+deny-warnings = $deny_warnings
+TOML
+if [ "$mode" = full ]; then
+  # Rust's bootstrap refuses rust.lld together with an external llvm-config; with the external
+  # LLVM, wasm-component-ld finds the pinned LLD's wasm-ld on PATH instead.
+  cat <<TOML
+lld = $([ "$llvm" = bundled ] && echo true || echo false)
+rpath = true
+codegen-tests = false
+TOML
+fi
+
+if [ "$mode" = full ]; then
+  cat <<TOML
+
+[install]
+prefix = "$prefix"
+sysconfdir = "etc"
+TOML
+fi
+
+if [ -n "$llvm_config" ]; then
+  cat <<TOML
+
+[target.$host]
+llvm-config = "$llvm_config"
+TOML
+fi
+
+for target in "${targets[@]}"; do
+  cat <<TOML
+
+[target.$target]
+wasi-root = "$wasi_sdk/share/wasi-sysroot"
+profiler = false
+TOML
+done
