@@ -30,6 +30,9 @@ enum Outcome {
     Failed(String),
 }
 
+/// Areas whose checks fill `Context::parts`.
+const PREREQUISITE_AREAS: &[&str] = &["parts", "rust-std"];
+
 /// The ordered list of checks and what became of them.
 pub struct Suite {
     pub ctx: Context,
@@ -52,9 +55,11 @@ impl Suite {
         }
     }
 
-    /// Whether an area is selected by the command line.
+    /// Whether an area is selected by the command line. The areas that assemble the parts the
+    /// others use always run.
     pub fn selected(&self, area: &str) -> bool {
-        self.only.as_deref().is_none_or(|word| area.contains(word))
+        PREREQUISITE_AREAS.contains(&area)
+            || self.only.as_deref().is_none_or(|word| area.contains(word))
     }
 
     /// Runs one check of an area and records it.

@@ -1,0 +1,396 @@
+//! The fast from-source form (`packages.rust-std-wasip2`): the scripts the derivation runs,
+//! run here on rustup's 1.95.0 and Debian's 1.95.0 source with the Debian-assembled SDK.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context as _, Result, bail, ensure};
+
+use crate::areas::parts::{host_triple, prepend_path};
+use crate::context::stdout_text;
+use crate::wasm::expect_component;
+use crate::{CheckResult, Context, Suite, Verdict};
+
+const AREA: &str = "rust-std";
+
+pub fn run(suite: &mut Suite) {
+    suite.check(
+        AREA,
+        "bootstrap-config.sh refuses bad inputs with the fix",
+        refuses_bad_inputs,
+    );
+    suite.check(
+        AREA,
+        "Debian's 1.95.0 source prepared (patches, tests/ui)",
+        prepare_source,
+    );
+    suite.check(
+        AREA,
+        "wasm32-wasip2 std built at stage 0 (build-std.sh)",
+        build_std,
+    );
+    suite.check(
+        AREA,
+        "sysroot: self-contained libc.a and crt1-command.o from the SDK",
+        check_self_contained,
+    );
+    suite.check(
+        AREA,
+        "hello world compiles to a component; wasmtime runs it",
+        hello_component,
+    );
+}
+
+fn script(ctx: &Context, name: &str) -> PathBuf {
+    ctx.repo.join("scripts/rustc").join(name)
+}
+
+/// The arguments every bootstrap configuration of the suite shares: Debian's source lacks
+/// compiler-rt's C sources and carries a stale vendor/, and its patched bootstrap wants an
+/// external llvm-config even for a std-only build.
+fn debian_source_args(command: &mut Command) {
+    command.args([
+        "--vendor",
+        "false",
+        "--compiler-rt-c",
+        "false",
+        "--deny-warnings",
+        "false",
+    ]);
+    if let Some(llvm_config) = llvm_config() {
+        command.arg("--llvm-config").arg(llvm_config);
+    }
+}
+
+fn llvm_config() -> Option<PathBuf> {
+    (20..=30)
+        .rev()
+        .map(|v| PathBuf::from(format!("/usr/lib/llvm-{v}/bin/llvm-config")))
+        .find(|p| p.exists())
+}
+
+fn refuses_bad_inputs(ctx: &mut Context) -> CheckResult {
+    let (Some(stage0), Some(sdk)) = (ctx.parts.stage0.clone(), ctx.parts.wasi_sdk.clone()) else {
+        return ctx
+            .missing("needs the stage-0 toolchain and the assembled SDK (see the parts area)");
+    };
+    let dir = ctx.fresh_dir("bootstrap-config-refusals")?;
+    // A source tree as small as the script needs: its version and x.py.
+    let source = dir.join("source");
+    std::fs::create_dir_all(source.join("src"))?;
+    std::fs::write(source.join("src/version"), "1.95.0\n")?;
+    std::fs::write(source.join("x.py"), "")?;
+
+    let mut cases: Vec<(&str, Vec<String>, &str)> = Vec::new();
+    // A WASI_SDK_PATH without the wasip2 sysroot.
+    let sdk_without_p2 = dir.join("sdk-without-wasip2");
+    std::fs::create_dir_all(sdk_without_p2.join("share/wasi-sysroot/lib/wasm32-wasip1"))?;
+    cases.push((
+        "a WASI_SDK_PATH without wasip2",
+        vec!["--wasi-sdk".into(), path_str(&sdk_without_p2)?],
+        "share/wasi-sysroot/lib/wasm32-wasip2/libc.a: point it at a wasi-sdk >= 22",
+    ));
+    // A stage-0 compiler outside the versions bootstrap accepts.
+    let old = fake_toolchain(&dir.join("rustc-1.90"), "1.90.0")?;
+    cases.push((
+        "a stage-0 rustc 1.90",
+        vec!["--stage0".into(), path_str(&old)?],
+        "stage-0 rustc 1.90.0 cannot build Rust 1.95.0: use 1.95.x or 1.94.x",
+    ));
+    // The previous minor is accepted by bootstrap for a full build, not for the stage-0 std.
+    let previous = fake_toolchain(&dir.join("rustc-1.94"), "1.94.1")?;
+    cases.push((
+        "a stage-0 rustc 1.94 for the std-only build",
+        vec!["--stage0".into(), path_str(&previous)?],
+        "needs a stage-0 rustc of the source's own version 1.95",
+    ));
+    cases.push((
+        "a full build with external LLVM and no llvm-config",
+        vec![
+            "--mode".into(),
+            "full".into(),
+            "--prefix".into(),
+            "/nowhere".into(),
+        ],
+        "--llvm external needs --llvm-config PATH",
+    ));
+
+    for (what, overrides, expected) in &cases {
+        let mut command = Command::new("bash");
+        command
+            .arg(script(ctx, "bootstrap-config.sh"))
+            .arg("--source")
+            .arg(&source)
+            .arg("--host")
+            .arg(host_triple());
+        // Defaults that are valid, replaced by the case's own.
+        if !overrides.iter().any(|a| a == "--stage0") {
+            command.arg("--stage0").arg(&stage0);
+        }
+        if !overrides.iter().any(|a| a == "--wasi-sdk") {
+            command.arg("--wasi-sdk").arg(&sdk);
+        }
+        command.args(overrides);
+        let output = ctx.run_unchecked("bootstrap-config-refusal", &mut command)?;
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        ensure!(
+            !output.status.success(),
+            "bootstrap-config.sh accepted {what}"
+        );
+        ensure!(
+            stderr.contains(expected),
+            "for {what}, bootstrap-config.sh said {stderr:?}, which lacks {expected:?}"
+        );
+    }
+    // And the same arguments without a fault are accepted.
+    let mut good = Command::new("bash");
+    good.arg(script(ctx, "bootstrap-config.sh"))
+        .arg("--source")
+        .arg(&source)
+        .arg("--stage0")
+        .arg(&stage0)
+        .arg("--wasi-sdk")
+        .arg(&sdk);
+    let output = ctx.run("bootstrap-config-good", &mut good)?;
+    ensure!(
+        stdout_text(&output).contains("[target.wasm32-wasip2]"),
+        "a valid configuration has no [target.wasm32-wasip2] section"
+    );
+    Ok(Verdict::Proved(format!(
+        "{} bad inputs refused with their fix; a valid one accepted",
+        cases.len()
+    )))
+}
+
+fn fake_toolchain(dir: &Path, version: &str) -> Result<PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::create_dir_all(dir.join("bin"))?;
+    for tool in ["rustc", "cargo"] {
+        let path = dir.join("bin").join(tool);
+        std::fs::write(
+            &path,
+            format!(
+                "#!/bin/sh\ncase \"$1\" in -vV) echo 'host: {}' ;; *) echo '{tool} {version} (fake 2026-01-01)' ;; esac\n",
+                host_triple()
+            ),
+        )?;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))?;
+    }
+    Ok(dir.to_path_buf())
+}
+
+fn path_str(path: &Path) -> Result<String> {
+    path.to_str()
+        .map(str::to_string)
+        .with_context(|| format!("{} is not UTF-8", path.display()))
+}
+
+fn prepare_source(ctx: &mut Context) -> CheckResult {
+    let Some(debian) = ctx.parts.debian.clone() else {
+        return ctx.missing("Debian's rustc source did not download (see the parts area)");
+    };
+    let source = ctx.work.join("rust-src");
+    let stamp = source.join(".prepared-from");
+    let origin = format!("{}\n", debian.rustc_orig_tarball.display());
+    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(origin.as_str()) {
+        ctx.parts.rust_source = Some(source);
+        return Ok(Verdict::Proved(
+            "reused the tree prepared earlier in this work folder".into(),
+        ));
+    }
+    let output = ctx.run(
+        "prepare-rust-source",
+        Command::new("bash")
+            .arg(ctx.repo.join("suite/scripts/prepare-rust-source.sh"))
+            .arg(&debian.rustc_orig_tarball)
+            .arg(&debian.rustc_debian_tarball)
+            .arg(&source),
+    )?;
+    let version = std::fs::read_to_string(source.join("src/version"))?;
+    ensure!(
+        version.trim() == debian.rustc_version,
+        "the source says version {} but Debian's package is {}",
+        version.trim(),
+        debian.rustc_version
+    );
+    let ui_entries = count_entries(&source.join("tests/ui"))?;
+    ensure!(
+        ui_entries > 30_000,
+        "tests/ui has only {ui_entries} entries: not the full source"
+    );
+    std::fs::write(&stamp, origin)?;
+    ctx.parts.rust_source = Some(source);
+    Ok(Verdict::Proved(format!(
+        "{}; tests/ui has {ui_entries} entries",
+        stdout_text(&output)
+            .trim()
+            .trim_start_matches("prepare-rust-source: ")
+    )))
+}
+
+fn count_entries(dir: &Path) -> Result<usize> {
+    let mut count = 0;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).with_context(|| format!("reading {}", d.display()))? {
+            let entry = entry?;
+            count += 1;
+            if entry.file_type()?.is_dir() {
+                stack.push(entry.path());
+            }
+        }
+    }
+    Ok(count)
+}
+
+/// Writes the std-only bootstrap configuration for a stage-0 toolchain.
+pub fn write_std_config(ctx: &Context, stage0: &Path, name: &str) -> Result<PathBuf> {
+    let (Some(source), Some(sdk)) = (&ctx.parts.rust_source, &ctx.parts.wasi_sdk) else {
+        bail!("the source tree and the SDK are needed first");
+    };
+    let mut command = Command::new("bash");
+    command
+        .arg(script(ctx, "bootstrap-config.sh"))
+        .arg("--source")
+        .arg(source)
+        .arg("--stage0")
+        .arg(stage0)
+        .arg("--wasi-sdk")
+        .arg(sdk);
+    debian_source_args(&mut command);
+    let output = ctx.run("bootstrap-config", &mut command)?;
+    let config = ctx.work.join(name);
+    std::fs::write(&config, &output.stdout)?;
+    Ok(config)
+}
+
+fn build_std(ctx: &mut Context) -> CheckResult {
+    let (Some(stage0), Some(source), Some(sdk)) = (
+        ctx.parts.stage0.clone(),
+        ctx.parts.rust_source.clone(),
+        ctx.parts.wasi_sdk.clone(),
+    ) else {
+        return ctx.missing("needs the stage-0 toolchain, the prepared source and the SDK");
+    };
+    let config = write_std_config(ctx, &stage0, "bootstrap-std.toml")?;
+    let toolchain = ctx.work.join("toolchain-wasip2");
+    // Within one work folder a toolchain built from the same configuration and script is reused;
+    // a fresh checkout (CI) always builds.
+    let recipe = format!(
+        "{}\n{}",
+        std::fs::read_to_string(&config)?,
+        std::fs::read_to_string(script(ctx, "build-std.sh"))?
+    );
+    let stamp = ctx.work.join("toolchain-wasip2.recipe");
+    if toolchain.join("lib/rustlib/wasm32-wasip2").is_dir()
+        && std::fs::read_to_string(&stamp).ok().as_deref() == Some(recipe.as_str())
+    {
+        ctx.parts.wasip2_toolchain = Some(toolchain);
+        return Ok(Verdict::Proved(
+            "reused the toolchain built earlier in this work folder from the same recipe".into(),
+        ));
+    }
+    let _ = std::fs::remove_file(&stamp);
+    let output = ctx.run(
+        "build-std",
+        Command::new("bash")
+            .arg(script(ctx, "build-std.sh"))
+            .arg("--source")
+            .arg(&source)
+            .arg("--config")
+            .arg(&config)
+            .arg("--wasi-sdk")
+            .arg(&sdk)
+            .arg("--out")
+            .arg(&toolchain),
+    )?;
+    let std_rlibs = std::fs::read_dir(toolchain.join("lib/rustlib/wasm32-wasip2/lib"))?
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".rlib"))
+        .count();
+    ensure!(
+        std_rlibs >= 10,
+        "only {std_rlibs} rlibs in the new sysroot; build-std.sh said:\n{}",
+        stdout_text(&output)
+    );
+    std::fs::write(&stamp, recipe)?;
+    ctx.parts.wasip2_toolchain = Some(toolchain.clone());
+    Ok(Verdict::Proved(format!(
+        "{std_rlibs} rlibs in {}",
+        toolchain.join("lib/rustlib/wasm32-wasip2/lib").display()
+    )))
+}
+
+fn check_self_contained(ctx: &mut Context) -> CheckResult {
+    let (Some(toolchain), Some(sdk)) = (
+        ctx.parts.wasip2_toolchain.clone(),
+        ctx.parts.wasi_sdk.clone(),
+    ) else {
+        return ctx.missing("the std build did not produce a toolchain");
+    };
+    let ours = toolchain.join("lib/rustlib/wasm32-wasip2/lib/self-contained");
+    let theirs = sdk.join("share/wasi-sysroot/lib/wasm32-wasip2");
+    for file in ["libc.a", "crt1-command.o", "crt1-reactor.o"] {
+        let a = std::fs::read(ours.join(file))
+            .with_context(|| format!("{} is missing", ours.join(file).display()))?;
+        let b = std::fs::read(theirs.join(file))?;
+        ensure!(a == b, "{file} in the sysroot differs from the SDK's");
+    }
+    // rustc must take this folder as its own sysroot, not the toolchain it was copied from.
+    let output = ctx.run(
+        "print-sysroot",
+        Command::new(toolchain.join("bin/rustc"))
+            .arg("--print")
+            .arg("sysroot"),
+    )?;
+    let sysroot = PathBuf::from(stdout_text(&output).trim());
+    ensure!(
+        sysroot.canonicalize()? == toolchain.canonicalize()?,
+        "rustc reports sysroot {} instead of {}",
+        sysroot.display(),
+        toolchain.display()
+    );
+    Ok(Verdict::Proved("libc.a, crt1-command.o, crt1-reactor.o equal the SDK's; rustc --print sysroot is the new toolchain".into()))
+}
+
+fn hello_component(ctx: &mut Context) -> CheckResult {
+    let (Some(toolchain), Some(wasmtime)) = (
+        ctx.parts.wasip2_toolchain.clone(),
+        ctx.parts.wasmtime.clone(),
+    ) else {
+        return ctx.missing("needs the built toolchain and wasmtime");
+    };
+    let dir = ctx.fresh_dir("hello-rustc")?;
+    std::fs::write(
+        dir.join("hello.rs"),
+        "fn main() {\n    let p2 = cfg!(all(target_os = \"wasi\", target_env = \"p2\"));\n    println!(\"hello from wasm32-wasip2: {p2}\");\n}\n",
+    )?;
+    ctx.run(
+        "rustc-hello",
+        Command::new(toolchain.join("bin/rustc"))
+            .args([
+                "--target",
+                "wasm32-wasip2",
+                "-O",
+                "hello.rs",
+                "-o",
+                "hello.wasm",
+            ])
+            .current_dir(&dir)
+            .env("PATH", prepend_path(&toolchain.join("bin"))),
+    )?;
+    let wasm = dir.join("hello.wasm");
+    expect_component(&wasm)?;
+    let output = ctx.run(
+        "wasmtime-hello",
+        Command::new(wasmtime.join("bin/wasmtime"))
+            .arg("run")
+            .arg(&wasm),
+    )?;
+    let said = stdout_text(&output);
+    ensure!(
+        said.trim() == "hello from wasm32-wasip2: true",
+        "the component printed {said:?}"
+    );
+    Ok(Verdict::Proved(format!("printed {:?}", said.trim())))
+}
