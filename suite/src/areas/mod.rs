@@ -1,10 +1,22 @@
 //! One module per area of the suite, run in this order: later areas use the parts that earlier
 //! ones assembled or built.
 
+pub mod dev_env;
+pub mod doctor;
+pub mod nix;
 pub mod parts;
+pub mod rust_std;
+pub mod templates;
+pub mod ui_tests;
 
 use crate::Suite;
 
 pub fn run_all(suite: &mut Suite) {
+    nix::run(suite);
     parts::run(suite);
+    rust_std::run(suite);
+    dev_env::run(suite);
+    ui_tests::run(suite);
+    doctor::run(suite);
+    templates::run(suite);
 }

@@ -108,7 +108,10 @@ fn assemble_sdk(ctx: &mut Context) -> crate::CheckResult {
 }
 
 fn find_wasmtime(ctx: &mut Context) -> crate::CheckResult {
-    let cached = ctx.cache.join(format!("wasmtime-cli-{WASMTIME_CLI}"));
+    let cached = ctx
+        .cache
+        .join("cargo-tools")
+        .join(format!("wasmtime-cli-{WASMTIME_CLI}"));
     let dir = if is_executable(&cached.join("bin/wasmtime")) {
         cached
     } else if let Some(found) = which("wasmtime") {
@@ -120,7 +123,7 @@ fn find_wasmtime(ctx: &mut Context) -> crate::CheckResult {
     } else {
         return ctx.missing(format!(
             "no wasmtime: install it with `cargo install wasmtime-cli --version {WASMTIME_CLI} --locked --root {}`",
-            ctx.cache.join(format!("wasmtime-cli-{WASMTIME_CLI}")).display()
+            ctx.cache.join("cargo-tools").join(format!("wasmtime-cli-{WASMTIME_CLI}")).display()
         ));
     };
     let wasmtime = dir.join("bin/wasmtime");
