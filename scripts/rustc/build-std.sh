@@ -1,33 +1,38 @@
 #!/usr/bin/env bash
 # The fast from-source form: builds only the standard library for the WASI targets with Rust's
-# bootstrap at stage 0 (local rebuild on top of the stage-0 compiler of the same version), then
-# assembles a toolchain: a real copy of the stage-0 toolchain with the new std added to its
-# sysroot. rustc finds its sysroot from the real path of its own files, so the copy must not be a
-# folder of symlinks to the original.
+# bootstrap at stage 0 (local rebuild on top of the stage-0 compiler of the same version) and
+# lays it out as a rust-std component (lib/rustlib/<target>/lib, with self-contained/).
+# With --toolchain-out it also assembles a toolchain: a real copy of the stage-0 toolchain with
+# the new std in its sysroot. rustc finds its sysroot from the real path of librustc_driver, so
+# that copy must not be a folder of symlinks to the original (the Nix package does the same with
+# a symlink join whose compiler files are copied: nix/packages/rust-toolchain-with-std.nix).
 #
-# usage: build-std.sh --source DIR --config FILE --wasi-sdk DIR --out DIR [--target T]...
-#   --source   a writable rustc source tree (the build goes to its build/ folder)
-#   --config   bootstrap.toml from bootstrap-config.sh --mode std
-#   --out      the toolchain to create
+# usage: build-std.sh --source DIR --config FILE --wasi-sdk DIR --std-out DIR
+#                     [--toolchain-out DIR] [--target T]...
+#   --source         a writable rustc source tree (the build goes to its build/ folder)
+#   --config         bootstrap.toml from bootstrap-config.sh --mode std
+#   --std-out        the rust-std tree to create
+#   --toolchain-out  the toolchain to create
 set -euo pipefail
 
 fail() { echo "build-std: $*" >&2; exit 1; }
 
-source="" config="" wasi_sdk="" out=""
+source="" config="" wasi_sdk="" std_out="" toolchain_out=""
 targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --source) source=$2; shift 2 ;;
     --config) config=$2; shift 2 ;;
     --wasi-sdk) wasi_sdk=$2; shift 2 ;;
-    --out) out=$2; shift 2 ;;
+    --std-out) std_out=$2; shift 2 ;;
+    --toolchain-out) toolchain_out=$2; shift 2 ;;
     --target) targets+=("$2"); shift 2 ;;
     *) fail "unknown argument $1 (see the usage at the top of this script)" ;;
   esac
 done
 [ ${#targets[@]} -gt 0 ] || targets=(wasm32-wasip2)
-[ -n "$source" ] && [ -n "$config" ] && [ -n "$wasi_sdk" ] && [ -n "$out" ] ||
-  fail "--source, --config, --wasi-sdk and --out are required"
+[ -n "$source" ] && [ -n "$config" ] && [ -n "$wasi_sdk" ] && [ -n "$std_out" ] ||
+  fail "--source, --config, --wasi-sdk and --std-out are required"
 [ -f "$config" ] || fail "no bootstrap configuration at $config"
 
 stage0=$(sed -n 's/^rustc = "\(.*\)\/bin\/rustc"$/\1/p' "$config" | head -n1)
@@ -48,25 +53,33 @@ for target in "${targets[@]}"; do target_args+=(--target "$target"); done
 cd "$source"
 WASI_SDK_PATH="$wasi_sdk" python3 x.py build --config "$config" --stage 0 library "${target_args[@]}"
 
-# The toolchain: hard links where the file system allows, a plain copy otherwise.
-rm -rf "$out"
-mkdir -p "$(dirname "$out")"
-cp -al "$(readlink -f "$stage0")" "$out" 2>/dev/null || { rm -rf "$out"; cp -a "$(readlink -f "$stage0")" "$out"; }
-
+rm -rf "$std_out"
 for target in "${targets[@]}"; do
   deps="$source/build/$host/stage0-std/$target/dist/deps"
   [ -d "$deps" ] || deps=$(dirname "$(find "$source/build/$host/stage0-std/$target" -name 'libstd-*.rlib' -path '*/deps/*' | head -n1)")
   [ -d "$deps" ] && compgen -G "$deps/libstd-*.rlib" >/dev/null || fail "no libstd rlib for $target under $source/build/$host/stage0-std"
-  libdir="$out/lib/rustlib/$target/lib"
-  rm -rf "$out/lib/rustlib/$target"
+  libdir="$std_out/lib/rustlib/$target/lib"
   mkdir -p "$libdir/self-contained"
   cp "$deps"/*.rlib "$libdir/"
   cp "$deps"/*.rmeta "$libdir/" 2>/dev/null || true
-  # The C runtime that bootstrap took from the SDK's sysroot for the self-contained linker.
+  # The C runtime from the SDK's sysroot, which the self-contained linking of wasip2 uses.
   for file in libc.a crt1-command.o crt1-reactor.o; do
     cp "$wasi_sdk/share/wasi-sysroot/lib/$target/$file" "$libdir/self-contained/"
   done
-  # rustup's marker of installed components, so tools that read it see the target.
-  echo "rust-std-$target" >>"$out/lib/rustlib/components"
 done
-echo "build-std: toolchain with ${targets[*]} std at $out"
+echo "build-std: ${targets[*]} std at $std_out"
+
+if [ -n "$toolchain_out" ]; then
+  # Hard links where the file system allows, a plain copy otherwise.
+  rm -rf "$toolchain_out"
+  mkdir -p "$(dirname "$toolchain_out")"
+  cp -al "$(readlink -f "$stage0")" "$toolchain_out" 2>/dev/null ||
+    { rm -rf "$toolchain_out"; cp -a "$(readlink -f "$stage0")" "$toolchain_out"; }
+  for target in "${targets[@]}"; do
+    rm -rf "$toolchain_out/lib/rustlib/$target"
+    cp -r "$std_out/lib/rustlib/$target" "$toolchain_out/lib/rustlib/$target"
+    # rustup's record of installed components, so tools that read it see the target.
+    echo "rust-std-$target" >>"$toolchain_out/lib/rustlib/components"
+  done
+  echo "build-std: toolchain with ${targets[*]} std at $toolchain_out"
+fi

@@ -301,7 +301,9 @@ fn build_std(ctx: &mut Context) -> CheckResult {
             .arg(&config)
             .arg("--wasi-sdk")
             .arg(&sdk)
-            .arg("--out")
+            .arg("--std-out")
+            .arg(ctx.work.join("rust-std-wasip2"))
+            .arg("--toolchain-out")
             .arg(&toolchain),
     )?;
     let std_rlibs = std::fs::read_dir(toolchain.join("lib/rustlib/wasm32-wasip2/lib"))?
