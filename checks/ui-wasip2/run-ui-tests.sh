@@ -51,6 +51,13 @@ stage0=$(sed -n 's/^rustc = "\(.*\)\/bin\/rustc"$/\1/p' "$config" | head -n1)
 compgen -G "$stage0/lib/rustlib/wasm32-wasip2/lib/libstd-*.rlib" >/dev/null ||
   usage_error "the stage-0 toolchain $stage0 has no wasm32-wasip2 std: build one with scripts/rustc/build-std.sh"
 
+# wasm32-wasip2 links with wasm-component-ld, which official toolchains carry next to rust-lld;
+# bootstrap's sanity check wants it on PATH.
+host=$(sed -n 's/^build = "\(.*\)"$/\1/p' "$config" | head -n1)
+if [ -x "$stage0/lib/rustlib/$host/bin/wasm-component-ld" ]; then
+  PATH="$stage0/lib/rustlib/$host/bin:$PATH"
+fi
+
 mkdir -p "$report"
 report=$(cd "$report" && pwd)
 log="$report/compiletest.log"
@@ -60,7 +67,8 @@ set +e
 (
   cd "$source"
   PATH="$wasmtime/bin:$PATH" WASI_SDK_PATH="$wasi_sdk" python3 x.py test --config "$config" \
-    --stage 0 --set build.compiletest-allow-stage0=true --target wasm32-wasip2 \
+    --stage 0 --set build.compiletest-allow-stage0=true --set rust.verbose-tests=true \
+    --target wasm32-wasip2 \
     --no-fail-fast --force-rerun "${paths[@]}"
 ) >"$log" 2>&1
 status=$?

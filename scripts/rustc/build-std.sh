@@ -81,5 +81,11 @@ if [ -n "$toolchain_out" ]; then
     # rustup's record of installed components, so tools that read it see the target.
     echo "rust-std-$target" >>"$toolchain_out/lib/rustlib/components"
   done
+  # The library's source, as rustup's rust-src component would place it: diagnostics quote it.
+  if [ ! -e "$toolchain_out/lib/rustlib/src/rust/library" ]; then
+    mkdir -p "$toolchain_out/lib/rustlib/src"
+    rm -rf "$toolchain_out/lib/rustlib/src/rust"
+    ln -s "$(cd "$source" && pwd)" "$toolchain_out/lib/rustlib/src/rust"
+  fi
   echo "build-std: toolchain with ${targets[*]} std at $toolchain_out"
 fi

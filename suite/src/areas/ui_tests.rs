@@ -1,5 +1,252 @@
-//! (being written)
+//! rustc's UI tests for wasm32-wasip2, run by the script the flake's checks run
+//! (`checks/ui-wasip2/run-ui-tests.sh`) on a small subset, against the pinned 1.95.0 compiler at
+//! stage 0 with the std from the fast from-source build and wasmtime from crates.io.
 
-use crate::Suite;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
-pub fn run(_suite: &mut Suite) {}
+use anyhow::{Context as _, Result, ensure};
+use serde::Deserialize;
+
+use crate::areas::rust_std::write_std_config;
+use crate::{CheckResult, Context, Suite, Verdict};
+
+const AREA: &str = "ui-tests";
+
+/// The probe whose expected output is deliberately wrong.
+const BROKEN_PROBE: &str = "tests/ui/wasm/offline-suite-broken-expectation.rs";
+/// A test that passes on wasip2, listed as a known failure to provoke an "unexpected pass".
+const PASSING_TEST: &str = "tests/ui/wasm/wasm-hang-issue-76281.rs";
+
+#[derive(Deserialize, Debug)]
+struct Report {
+    passed: usize,
+    failed: usize,
+    ignored: usize,
+    seconds: u64,
+    failures: Vec<String>,
+    unexpected_failures: Vec<String>,
+    unexpected_passes: Vec<String>,
+}
+
+pub fn run(suite: &mut Suite) {
+    suite.check(
+        AREA,
+        "offline subset passes; run-pass tests ran in wasmtime",
+        offline_subset,
+    );
+    suite.check(
+        AREA,
+        "a broken expectation and a stale known failure are reported",
+        broken_expectation,
+    );
+}
+
+fn ui_dir(ctx: &Context) -> PathBuf {
+    ctx.repo.join("checks/ui-wasip2")
+}
+
+struct Inputs {
+    source: PathBuf,
+    config: PathBuf,
+    sdk: PathBuf,
+    wasmtime: PathBuf,
+}
+
+/// The configuration that makes the toolchain with the wasip2 std the stage-0 compiler, so that
+/// compiletest hands tests a sysroot that has the std.
+fn inputs(ctx: &Context) -> Result<Option<Inputs>> {
+    let (Some(toolchain), Some(source), Some(sdk), Some(wasmtime)) = (
+        &ctx.parts.wasip2_toolchain,
+        &ctx.parts.rust_source,
+        &ctx.parts.wasi_sdk,
+        &ctx.parts.wasmtime,
+    ) else {
+        return Ok(None);
+    };
+    let config = write_std_config(ctx, toolchain, "bootstrap-ui.toml")?;
+    Ok(Some(Inputs {
+        source: source.clone(),
+        config,
+        sdk: sdk.clone(),
+        wasmtime: wasmtime.clone(),
+    }))
+}
+
+fn run_script(
+    ctx: &Context,
+    inputs: &Inputs,
+    label: &str,
+    extra: &[&Path],
+) -> Result<(bool, Report)> {
+    let report_dir = ctx.fresh_dir(label)?;
+    let mut command = Command::new("bash");
+    command
+        .arg(ui_dir(ctx).join("run-ui-tests.sh"))
+        .arg("--source")
+        .arg(&inputs.source)
+        .arg("--config")
+        .arg(&inputs.config)
+        .arg("--wasi-sdk")
+        .arg(&inputs.sdk)
+        .arg("--wasmtime")
+        .arg(&inputs.wasmtime)
+        .arg("--report")
+        .arg(&report_dir)
+        .args(extra);
+    let output = ctx.run_unchecked(label, &mut command)?;
+    let json = std::fs::read_to_string(report_dir.join("report.json")).with_context(|| {
+        format!(
+            "run-ui-tests.sh wrote no report ({}):\n{}",
+            output.status,
+            crate::context::tail(&output, 30)
+        )
+    })?;
+    let report: Report =
+        serde_json::from_str(&json).context("report.json is not the expected shape")?;
+    Ok((output.status.success(), report))
+}
+
+/// The run-pass tests among the selected paths: those compile to a component that wasmtime runs.
+fn run_pass_tests(source: &Path, paths: &[String]) -> Result<Vec<String>> {
+    let mut found = Vec::new();
+    for path in paths {
+        let mut stack = vec![source.join(path)];
+        while let Some(p) = stack.pop() {
+            if p.is_dir() {
+                for entry in std::fs::read_dir(&p)? {
+                    stack.push(entry?.path());
+                }
+            } else if p.extension().is_some_and(|e| e == "rs")
+                && std::fs::read_to_string(&p)
+                    .is_ok_and(|t| t.lines().any(|l| l.trim() == "//@ run-pass"))
+            {
+                let relative = p.strip_prefix(source)?.to_string_lossy().into_owned();
+                found.push(relative);
+            }
+        }
+    }
+    Ok(found)
+}
+
+fn read_selection(file: &Path) -> Result<Vec<String>> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    Ok(text
+        .lines()
+        .filter_map(|l| l.split('#').next())
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect())
+}
+
+fn offline_subset(ctx: &mut Context) -> CheckResult {
+    let Some(inputs) = inputs(ctx)? else {
+        return ctx.missing(
+            "needs the toolchain with the wasip2 std, the source tree, the SDK and wasmtime",
+        );
+    };
+    let subset = ui_dir(ctx).join("offline-subset.txt");
+    let known = ui_dir(ctx).join("known-failures.txt");
+    let (ok, report) = run_script(
+        ctx,
+        &inputs,
+        "ui-offline-subset",
+        &[
+            Path::new("--selection"),
+            &subset,
+            Path::new("--known-failures"),
+            &known,
+        ],
+    )?;
+    ensure!(
+        ok && report.unexpected_failures.is_empty() && report.unexpected_passes.is_empty(),
+        "unexpected failures {:?}, unexpected passes {:?}",
+        report.unexpected_failures,
+        report.unexpected_passes
+    );
+    ensure!(report.passed > 0, "no UI test passed");
+    // Proof that programs ran in wasmtime: run-pass tests among those that passed.
+    let passed = std::fs::read_to_string(ctx.work.join("ui-offline-subset/outcomes.txt"))?;
+    let run_pass = run_pass_tests(&inputs.source, &read_selection(&subset)?)?;
+    let ran = run_pass
+        .iter()
+        .filter(|t| passed.lines().any(|l| l == format!("ok {t}")))
+        .count();
+    ensure!(
+        ran > 0,
+        "none of the {} run-pass tests passed",
+        run_pass.len()
+    );
+    let total = report.passed + report.failed + report.ignored;
+    Ok(Verdict::Proved(format!(
+        "{} passed, {} failed (all known), {} ignored in {} s ({:.2} s a test); {ran} run-pass tests ran in wasmtime",
+        report.passed,
+        report.failed,
+        report.ignored,
+        report.seconds,
+        report.seconds as f64 / total.max(1) as f64
+    )))
+}
+
+fn broken_expectation(ctx: &mut Context) -> CheckResult {
+    let Some(inputs) = inputs(ctx)? else {
+        return ctx.missing(
+            "needs the toolchain with the wasip2 std, the source tree, the SDK and wasmtime",
+        );
+    };
+    // A run-pass test whose recorded output is wrong: compiletest must run it in wasmtime,
+    // compare, and fail.
+    let probe = inputs.source.join(BROKEN_PROBE);
+    let expected = probe.with_extension("run.stdout");
+    std::fs::write(
+        &probe,
+        "//@ run-pass\n//@ check-run-results\n\nfn main() {\n    println!(\"the real output\");\n}\n",
+    )?;
+    std::fs::write(&expected, "an output the program never prints\n")?;
+    // A known-failures list that names a test which passes.
+    let known = ctx.work.join("known-failures-stale.txt");
+    std::fs::write(
+        &known,
+        format!(
+            "{}\n{PASSING_TEST}  # listed on purpose: it passes\n",
+            std::fs::read_to_string(ui_dir(ctx).join("known-failures.txt"))?
+        ),
+    )?;
+    let result = run_script(
+        ctx,
+        &inputs,
+        "ui-broken-expectation",
+        &[
+            Path::new("--path"),
+            Path::new("tests/ui/wasm"),
+            Path::new("--known-failures"),
+            &known,
+        ],
+    );
+    let _ = std::fs::remove_file(&probe);
+    let _ = std::fs::remove_file(&expected);
+    let (ok, report) = result?;
+    ensure!(
+        !ok,
+        "run-ui-tests.sh succeeded although an expectation was broken"
+    );
+    ensure!(
+        report.unexpected_failures == [BROKEN_PROBE],
+        "unexpected failures were {:?}, not just the probe",
+        report.unexpected_failures
+    );
+    ensure!(
+        report.unexpected_passes == [PASSING_TEST],
+        "unexpected passes were {:?}, not just {PASSING_TEST}",
+        report.unexpected_passes
+    );
+    ensure!(
+        report.failures.iter().any(|f| f == BROKEN_PROBE),
+        "the probe is not among the failures"
+    );
+    Ok(Verdict::Proved(format!(
+        "exit 1; unexpected failure {BROKEN_PROBE}, unexpected pass {PASSING_TEST}"
+    )))
+}

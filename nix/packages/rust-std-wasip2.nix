@@ -1,0 +1,98 @@
+# The fast from-source form: only the wasm32-wasip2 standard library, built by Rust's bootstrap
+# at stage 0 in local-rebuild mode on top of the pinned binary compiler of the same version, then
+# joined with that compiler into a toolchain whose sysroot holds the new std. Minutes, not hours;
+# for people who patch std or wasi-libc (override `rustSource` or `wasi-sdk`).
+{
+  lib,
+  stdenv,
+  symlinkJoin,
+  patchelf,
+  python3,
+  cmake,
+  rustc-build-scripts,
+  rustSource,
+  # A binary toolchain of the source's version, without a wasm32-wasip2 std of its own.
+  stage0,
+  wasi-sdk,
+  version,
+}:
+let
+  std = stdenv.mkDerivation (finalAttrs: {
+    pname = "rust-std-wasip2-from-source";
+    inherit version;
+    src = rustSource;
+
+    # Bootstrap's sanity check asks for cmake whenever no llvm-config is configured, even for a
+    # build that never touches LLVM.
+    nativeBuildInputs = [
+      python3
+      cmake
+    ];
+    dontUseCmakeConfigure = true;
+    dontConfigure = true;
+
+    env.WASI_SDK_PATH = "${wasi-sdk}";
+
+    buildPhase = ''
+      runHook preBuild
+      export HOME="$TMPDIR"
+      bash ${rustc-build-scripts}/bootstrap-config.sh \
+        --source "$PWD" --stage0 ${stage0} --wasi-sdk ${wasi-sdk} --target wasm32-wasip2 \
+        > bootstrap.toml
+      bash ${rustc-build-scripts}/build-std.sh \
+        --source "$PWD" --config bootstrap.toml --wasi-sdk ${wasi-sdk} \
+        --target wasm32-wasip2 --std-out "$out"
+      runHook postBuild
+    '';
+    dontInstall = true;
+    dontFixup = true;
+
+    meta = finalAttrs.passthru.commonMeta // {
+      description = "Rust ${version} standard library for wasm32-wasip2, built from source";
+    };
+    passthru.commonMeta = {
+      license = [
+        lib.licenses.mit
+        lib.licenses.asl20
+      ];
+      platforms = [
+        "x86_64-linux"
+        "aarch64-linux"
+        "x86_64-darwin"
+        "aarch64-darwin"
+      ];
+    };
+  });
+in
+symlinkJoin {
+  name = "rust-std-wasip2-${version}";
+  pname = "rust-std-wasip2";
+  inherit version;
+  paths = [
+    stage0
+    std
+  ];
+  # rustc takes its default sysroot from the real path of librustc_driver, so the compiler's
+  # files are copied into the join (and their run path pointed at it) instead of linked.
+  nativeBuildInputs = lib.optional stdenv.hostPlatform.isLinux patchelf;
+  postBuild = ''
+    for file in $out/bin/{rustc,rustdoc,cargo-clippy,clippy-driver} $out/lib/librustc_driver*; do
+      [ -e "$file" ] || continue
+      cp --remove-destination "$(realpath -e "$file")" "$file"
+      chmod +w "$file"
+      ${lib.optionalString stdenv.hostPlatform.isLinux ''
+        if rpath="$(patchelf --print-rpath "$file")"; then
+          patchelf --set-rpath "$out/lib''${rpath:+:}$rpath" "$file"
+        fi
+      ''}
+    done
+    test -e $out/lib/rustlib/wasm32-wasip2/lib/self-contained/crt1-command.o
+  '';
+  passthru = {
+    inherit std stage0;
+  };
+  meta = std.passthru.commonMeta // {
+    description = "Rust ${version} toolchain whose wasm32-wasip2 std is built from source";
+    mainProgram = "rustc";
+  };
+}
