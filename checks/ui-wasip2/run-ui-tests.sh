@@ -13,7 +13,8 @@
 #   --wasmtime DIR      a folder with bin/wasmtime
 #   --selection FILE    test paths, one per line, `# why` comments allowed
 #   --known-failures FILE  test files expected to fail, one per line with `# reason`
-# Exits 1 on any unexpected failure or unexpected pass, 2 on bad input.
+# Exits 1 on any unexpected failure or unexpected pass, 2 on bad input, 3 when compiletest did not
+# run (no test reported, or x.py failing without a failing test).
 set -euo pipefail
 
 usage_error() { echo "run-ui-tests: $*" >&2; exit 2; }
@@ -94,12 +95,12 @@ unexpected_passes=$(awk '$1 == "ok" { print $2 }' "$report/outcomes.txt" | sort 
 if [ $((passed + failed + ignored)) -eq 0 ]; then
   echo "run-ui-tests: compiletest reported no tests (exit $status); last lines of $log:" >&2
   tail -n 40 "$log" >&2
-  exit 1
+  exit 3
 fi
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   echo "run-ui-tests: x.py test failed (exit $status) without a failing test; last lines of $log:" >&2
   tail -n 40 "$log" >&2
-  exit 1
+  exit 3
 fi
 
 json_list() {

@@ -1,0 +1,88 @@
+# rustc's UI tests for wasm32-wasip2, run by Rust's own compiletest from the source tarball
+# against a toolchain at stage 0 (build.compiletest-allow-stage0), with the pinned wasmtime on
+# PATH so that bootstrap derives its wasm runner as upstream does. The output is the report
+# (report.txt, report.json, the compiletest log); the build fails on any unexpected failure or
+# unexpected pass when `failOnUnexpected`.
+{
+  lib,
+  stdenv,
+  python3,
+  cmake,
+  llvmPackages,
+  wasmtime,
+  wasi-sdk,
+  rustSource,
+  rustc-build-scripts,
+  # A toolchain of the source's version whose own sysroot holds the wasm32-wasip2 std and the
+  # library source (diagnostics quote it): compiletest hands tests the stage-0 sysroot.
+  toolchain,
+  pname ? "ui-wasip2",
+  # Paths under the source to run; null runs checks/ui-wasip2/selection.txt.
+  paths ? null,
+  failOnUnexpected ? true,
+}:
+let
+  uiFiles = lib.fileset.toSource {
+    root = ../../checks/ui-wasip2;
+    fileset = lib.fileset.unions [
+      ../../checks/ui-wasip2/run-ui-tests.sh
+      ../../checks/ui-wasip2/selection.txt
+      ../../checks/ui-wasip2/known-failures.txt
+    ];
+  };
+  selection =
+    if paths == null then
+      "--selection ${uiFiles}/selection.txt"
+    else
+      lib.concatMapStringsSep " " (path: "--path ${lib.escapeShellArg path}") paths;
+in
+stdenv.mkDerivation {
+  inherit pname;
+  inherit (toolchain) version;
+  src = rustSource;
+
+  nativeBuildInputs = [
+    python3
+    cmake
+  ];
+  dontUseCmakeConfigure = true;
+  dontConfigure = true;
+
+  env.WASI_SDK_PATH = "${wasi-sdk}";
+
+  # compiletest asks bootstrap for LLVM's version and tools; with an llvm-config it takes them
+  # from there instead of building LLVM from src/llvm-project.
+  buildPhase = ''
+    runHook preBuild
+    export HOME="$TMPDIR"
+    bash ${rustc-build-scripts}/bootstrap-config.sh \
+      --source "$PWD" --stage0 ${toolchain} --wasi-sdk ${wasi-sdk} --target wasm32-wasip2 \
+      --llvm-config ${lib.getDev llvmPackages.libllvm}/bin/llvm-config \
+      > bootstrap.toml
+    status=0
+    bash ${uiFiles}/run-ui-tests.sh --source "$PWD" --config bootstrap.toml \
+      --wasi-sdk ${wasi-sdk} --wasmtime ${lib.getBin wasmtime} --report "$out" \
+      ${selection} --known-failures ${uiFiles}/known-failures.txt || status=$?
+    # 1: unexpected results (reported); 2 and 3: the run itself went wrong.
+    if [ "$status" -ne 0 ] && { ${lib.boolToString failOnUnexpected} || [ "$status" -ne 1 ]; }; then
+      exit "$status"
+    fi
+    runHook postBuild
+  '';
+  dontInstall = true;
+  dontFixup = true;
+
+  meta = {
+    description = "rustc's UI tests for wasm32-wasip2 (report)";
+    license = [
+      lib.licenses.mit
+      lib.licenses.asl20
+    ];
+    platforms = [
+      "x86_64-linux"
+      "aarch64-linux"
+      "x86_64-darwin"
+      "aarch64-darwin"
+    ];
+  };
+}
