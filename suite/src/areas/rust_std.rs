@@ -191,7 +191,13 @@ fn prepare_source(ctx: &mut Context) -> CheckResult {
     };
     let source = ctx.work.join("rust-src");
     let stamp = source.join(".prepared-from");
-    let origin = format!("{}\n", debian.rustc_orig_tarball.display());
+    // The tree is remade when the tarball or the preparing script changes.
+    let script = ctx.repo.join("suite/scripts/prepare-rust-source.sh");
+    let origin = format!(
+        "{}\n{}",
+        debian.rustc_orig_tarball.display(),
+        std::fs::read_to_string(&script)?
+    );
     if std::fs::read_to_string(&stamp).ok().as_deref() == Some(origin.as_str()) {
         ctx.parts.rust_source = Some(source);
         return Ok(Verdict::Proved(
@@ -201,7 +207,7 @@ fn prepare_source(ctx: &mut Context) -> CheckResult {
     let output = ctx.run(
         "prepare-rust-source",
         Command::new("bash")
-            .arg(ctx.repo.join("suite/scripts/prepare-rust-source.sh"))
+            .arg(&script)
             .arg(&debian.rustc_orig_tarball)
             .arg(&debian.rustc_debian_tarball)
             .arg(&source),
@@ -220,12 +226,15 @@ fn prepare_source(ctx: &mut Context) -> CheckResult {
     );
     std::fs::write(&stamp, origin)?;
     ctx.parts.rust_source = Some(source);
-    Ok(Verdict::Proved(format!(
-        "{}; tests/ui has {ui_entries} entries",
-        stdout_text(&output)
-            .trim()
-            .trim_start_matches("prepare-rust-source: ")
-    )))
+    let said = stdout_text(&output);
+    let patches = said
+        .trim()
+        .trim_start_matches("prepare-rust-source: ")
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    Ok(Verdict::Proved(format!("{patches}; tests/ui has {ui_entries} entries")))
 }
 
 fn count_entries(dir: &Path) -> Result<usize> {
@@ -277,9 +286,10 @@ fn build_std(ctx: &mut Context) -> CheckResult {
     // Within one work folder a toolchain built from the same configuration and script is reused;
     // a fresh checkout (CI) always builds.
     let recipe = format!(
-        "{}\n{}",
+        "{}\n{}\n{}",
         std::fs::read_to_string(&config)?,
-        std::fs::read_to_string(script(ctx, "build-std.sh"))?
+        std::fs::read_to_string(script(ctx, "build-std.sh"))?,
+        std::fs::read_to_string(source.join(".prepared-from"))?
     );
     let stamp = ctx.work.join("toolchain-wasip2.recipe");
     if toolchain.join("lib/rustlib/wasm32-wasip2").is_dir()
