@@ -16,10 +16,7 @@ mkShell {
     wasi-sdk
     lld
   ];
-  env = devEnv {
-    wasiSdk = wasi-sdk;
-    inherit wasmtime;
-  };
+  env = devEnv;
   shellHook = ''
     echo "wasm32-wasip2 shell with Rust ${rustc-wasip2.version} built from source (${
       if rustc-wasip2.bundledLLVM then "in-tree LLVM and LLD" else "nixpkgs' LLVM, wasm-ld from LLD"

@@ -1,0 +1,97 @@
+{
+  description = "Rust for wasm32-wasip2 (WASI preview 2 components): toolchains, wasi-sdk, Wasmtime, rustc from source and its UI tests";
+
+  inputs = {
+    nixpkgs.url = "github:NixOS/nixpkgs/nixos-26.05";
+    crane.url = "github:ipetkov/crane";
+    rust-overlay = {
+      url = "github:oxalica/rust-overlay";
+      inputs.nixpkgs.follows = "nixpkgs";
+    };
+    fenix = {
+      url = "github:nix-community/fenix";
+      inputs.nixpkgs.follows = "nixpkgs";
+    };
+  };
+
+  # Every output below is a literal attribute, and `templates` reads no input: `nix flake init`
+  # then needs nothing but this repository.
+  outputs =
+    { self
+    , nixpkgs
+    , crane
+    , rust-overlay
+    , fenix
+    }:
+    let
+      inherit (nixpkgs) lib;
+      forAllSystems = f: lib.genAttrs (import ./nix/systems.nix) (system: f self.legacyPackages.${system});
+    in
+    {
+      overlays.default = import ./nix/overlay.nix { inherit lib rust-overlay fenix; };
+
+      lib = {
+        # The dev shell's environment as a function of the parts: { wasiSdk, wasmtime } -> env.
+        devEnv = import ./nix/lib/dev-env.nix;
+        versions = import ./nix/versions.nix;
+        # crane, with the pinned wasip2 toolchain, for a package set that has `overlays.default`.
+        mkCraneLib = pkgs: (crane.mkLib pkgs).overrideToolchain (_: pkgs.wasip2.toolchain);
+      };
+
+      # nixpkgs with the overlay applied; `wasip2` holds the whole scope.
+      legacyPackages = lib.genAttrs (import ./nix/systems.nix) (
+        system:
+        import nixpkgs {
+          inherit system;
+          overlays = [ self.overlays.default ];
+        }
+      );
+
+      packages = forAllSystems (
+        pkgs:
+        {
+          default = pkgs.wasip2.toolchain;
+        }
+        // lib.getAttrs [
+          "wasi-sdk"
+          "wasmtime"
+          "lld"
+          "toolchain"
+          "toolchain-fenix"
+          "rust-source"
+          "rust-std-wasip2"
+          "rustc-wasip2"
+          "rustc-wasip2-bundled-llvm"
+          "wasip2-doctor"
+          "ui-wasip2-full"
+          "ui-wasip2-source"
+        ]
+          pkgs.wasip2
+      );
+
+      devShells = forAllSystems (pkgs: {
+        default = pkgs.wasip2.callPackage ./nix/shells/default.nix { toolchainSource = "rust-overlay"; };
+        fenix = pkgs.wasip2.callPackage ./nix/shells/default.nix {
+          toolchain = pkgs.wasip2.toolchain-fenix;
+          toolchainSource = "fenix";
+        };
+        rustc-dev = pkgs.wasip2.callPackage ./nix/shells/rustc-dev.nix { };
+        source = pkgs.wasip2.callPackage ./nix/shells/source.nix { };
+      });
+
+      checks = forAllSystems (pkgs: {
+        inherit (pkgs.wasip2) wasi-sdk rust-std-wasip2 ui-wasip2;
+        toolchain-component = pkgs.wasip2.callPackage ./nix/checks/toolchain-component.nix { };
+        toolchain-fenix-component = pkgs.wasip2.callPackage ./nix/checks/toolchain-component.nix {
+          toolchain = pkgs.wasip2.toolchain-fenix;
+          name = "toolchain-fenix-component";
+        };
+        doctor = pkgs.wasip2.callPackage ./nix/checks/doctor.nix { };
+        nix-format = pkgs.wasip2.callPackage ./nix/checks/nix-format.nix { root = ./.; };
+      });
+
+      formatter = forAllSystems (pkgs: pkgs.nixpkgs-fmt);
+
+      templates = import ./nix/templates.nix;
+    };
+}

@@ -1,0 +1,74 @@
+# The flake's packages as one nixpkgs-style scope over a package set that carries rust-overlay's
+# `rust-bin`. Each file takes its dependencies as arguments, so any of them can be replaced with
+# `.override` (or for the whole scope with `overrideScope`).
+{
+  lib,
+  pkgs,
+  # fenix's packages for the host system.
+  fenix,
+}:
+let
+  versions = import ./versions.nix;
+  rust = versions.rust;
+in
+lib.makeScope pkgs.newScope (self: {
+  inherit versions;
+
+  # The dev shell's environment: the function, and its value for the pinned parts.
+  mkDevEnv = import ./lib/dev-env.nix;
+  devEnv = self.mkDevEnv {
+    wasiSdk = self.wasi-sdk;
+    inherit (self) wasmtime;
+  };
+
+  wasi-sdk = self.callPackage ./packages/wasi-sdk.nix {
+    inherit (versions.wasiSdk) version fullVersion tarballs;
+  };
+  wasmtime = self.callPackage ./packages/wasmtime.nix {
+    inherit (pkgs) wasmtime;
+    minimumVersion = versions.minimumWasmtime;
+  };
+  # wasm-ld, from the same LLVM release as the LLVM the from-source compiler links.
+  inherit (pkgs.llvmPackages) lld;
+
+  toolchain = self.callPackage ./packages/toolchain.nix { inherit (rust) toolchainFile; };
+  toolchain-fenix = self.callPackage ./packages/toolchain-fenix.nix {
+    inherit fenix;
+    inherit (rust) toolchainFile;
+    manifestHash = rust.fenixManifestHash;
+  };
+
+  # The compiler the from-source builds start from: the pinned release, without a wasm std.
+  stage0 = pkgs.rust-bin.stable.${rust.version}.default.override { extensions = [ "rust-src" ]; };
+  rust-source = self.callPackage ./packages/rust-src-tarball.nix {
+    inherit (rust) version;
+    hash = rust.sourceHash;
+  };
+  rustc-build-scripts = self.callPackage ./packages/rustc-build-scripts.nix { };
+  rust-std-wasip2 = self.callPackage ./packages/rust-std-wasip2.nix {
+    rustSource = self.rust-source;
+    inherit (rust) version;
+  };
+  rustc-wasip2 = self.callPackage ./packages/rustc-wasip2.nix {
+    rustSource = self.rust-source;
+    inherit (rust) version;
+  };
+  rustc-wasip2-bundled-llvm = self.rustc-wasip2.override { bundledLLVM = true; };
+
+  wasip2-doctor = self.callPackage ./packages/wasip2-doctor.nix { };
+
+  ui-wasip2 = self.callPackage ./checks/ui-wasip2.nix {
+    rustSource = self.rust-source;
+    toolchain = self.rust-std-wasip2;
+  };
+  # Every UI test; a report, not a verdict: the known failures are kept for the selection only.
+  ui-wasip2-full = self.ui-wasip2.override {
+    pname = "ui-wasip2-full";
+    paths = [ "tests/ui" ];
+    failOnUnexpected = false;
+  };
+  ui-wasip2-source = self.ui-wasip2.override {
+    pname = "ui-wasip2-source";
+    toolchain = self.rustc-wasip2;
+  };
+})
