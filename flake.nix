@@ -87,7 +87,7 @@
           name = "toolchain-fenix-component";
         };
         doctor = pkgs.wasip2.callPackage ./nix/checks/doctor.nix { };
-        nix-format = pkgs.wasip2.callPackage ./nix/checks/nix-format.nix { root = ./.; };
+        nix-style = pkgs.wasip2.callPackage ./nix/checks/nix-style.nix { root = ./.; };
       });
 
       formatter = forAllSystems (pkgs: pkgs.nixpkgs-fmt);

@@ -1,9 +1,9 @@
 # Adds rust-overlay's `rust-bin` and `wasip2`, the flake's packages built against the user's
 # nixpkgs: `pkgs.wasip2.toolchain`, `pkgs.wasip2.wasi-sdk`, `pkgs.wasip2.devEnv`, …
-{
-  lib,
-  rust-overlay,
-  fenix,
+{ lib
+, rust-overlay
+, fenix
+,
 }:
 lib.composeManyExtensions [
   rust-overlay.overlays.default

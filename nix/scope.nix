@@ -1,11 +1,11 @@
 # The flake's packages as one nixpkgs-style scope over a package set that carries rust-overlay's
 # `rust-bin`. Each file takes its dependencies as arguments, so any of them can be replaced with
 # `.override` (or for the whole scope with `overrideScope`).
-{
-  lib,
-  pkgs,
-  # fenix's packages for the host system.
-  fenix,
+{ lib
+, pkgs
+, # fenix's packages for the host system.
+  fenix
+,
 }:
 let
   versions = import ./versions.nix;

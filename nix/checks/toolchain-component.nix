@@ -1,22 +1,22 @@
 # The binary toolchain in the default shell's environment builds a wasm32-wasip2 component with
 # cargo (through wasm-component-ld) and its runner runs it under Wasmtime.
-{
-  lib,
-  runCommand,
-  toolchain,
-  wasmtime,
-  devEnv,
-  name ? "toolchain-component",
+{ lib
+, runCommand
+, toolchain
+, wasmtime
+, devEnv
+, name ? "toolchain-component"
+,
 }:
 runCommand name
-  {
-    nativeBuildInputs = [
-      toolchain
-      wasmtime
-    ];
-    env = devEnv;
-    meta.description = "Checks that ${toolchain.name} builds and runs a wasm32-wasip2 component";
-  }
+{
+  nativeBuildInputs = [
+    toolchain
+    wasmtime
+  ];
+  env = devEnv;
+  meta.description = "Checks that ${toolchain.name} builds and runs a wasm32-wasip2 component";
+}
   ''
     export HOME="$TMPDIR" CARGO_HOME="$TMPDIR/cargo"
     mkdir -p hello/src && cd hello

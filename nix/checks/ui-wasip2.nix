@@ -3,23 +3,23 @@
 # PATH so that bootstrap derives its wasm runner as upstream does. The output is the report
 # (report.txt, report.json, the compiletest log); the build fails on any unexpected failure or
 # unexpected pass when `failOnUnexpected`.
-{
-  lib,
-  stdenv,
-  python3,
-  cmake,
-  llvmPackages,
-  wasmtime,
-  wasi-sdk,
-  rustSource,
-  rustc-build-scripts,
-  # A toolchain of the source's version whose own sysroot holds the wasm32-wasip2 std and the
+{ lib
+, stdenv
+, python3
+, cmake
+, llvmPackages
+, wasmtime
+, wasi-sdk
+, rustSource
+, rustc-build-scripts
+, # A toolchain of the source's version whose own sysroot holds the wasm32-wasip2 std and the
   # library source (diagnostics quote it): compiletest hands tests the stage-0 sysroot.
-  toolchain,
-  pname ? "ui-wasip2",
-  # Paths under the source to run; null runs checks/ui-wasip2/selection.txt.
-  paths ? null,
-  failOnUnexpected ? true,
+  toolchain
+, pname ? "ui-wasip2"
+, # Paths under the source to run; null runs checks/ui-wasip2/selection.txt.
+  paths ? null
+, failOnUnexpected ? true
+,
 }:
 let
   uiFiles = lib.fileset.toSource {

@@ -3,9 +3,10 @@
 # and builds real crates with the result.
 {
   # A wasi-sdk layout: bin/wasm32-wasip2-clang, bin/llvm-ar, share/wasi-sysroot.
-  wasiSdk,
-  # A directory with bin/wasmtime.
-  wasmtime,
+  wasiSdk
+, # A directory with bin/wasmtime.
+  wasmtime
+,
 }:
 let
   sdk = "${wasiSdk}";

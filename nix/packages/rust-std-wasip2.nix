@@ -2,19 +2,19 @@
 # at stage 0 in local-rebuild mode on top of the pinned binary compiler of the same version, then
 # joined with that compiler into a toolchain whose sysroot holds the new std. Minutes, not hours;
 # for people who patch std or wasi-libc (override `rustSource` or `wasi-sdk`).
-{
-  lib,
-  stdenv,
-  symlinkJoin,
-  patchelf,
-  python3,
-  cmake,
-  rustc-build-scripts,
-  rustSource,
-  # A binary toolchain of the source's version, without a wasm32-wasip2 std of its own.
-  stage0,
-  wasi-sdk,
-  version,
+{ lib
+, stdenv
+, symlinkJoin
+, patchelf
+, python3
+, cmake
+, rustc-build-scripts
+, rustSource
+, # A binary toolchain of the source's version, without a wasm32-wasip2 std of its own.
+  stage0
+, wasi-sdk
+, version
+,
 }:
 let
   std = stdenv.mkDerivation (finalAttrs: {

@@ -8,28 +8,28 @@
 #   PATH. Builds the compiler only (hours less).
 # - `bundledLLVM = true`: LLVM and LLD built in-tree with `rust.lld = true`, exactly as the
 #   platform page says; rust-lld then serves wasm-component-ld.
-{
-  lib,
-  stdenv,
-  python3,
-  cmake,
-  ninja,
-  pkg-config,
-  which,
-  file,
-  openssl,
-  zlib,
-  xz,
-  curl,
-  llvmPackages,
-  lld,
-  rustc-build-scripts,
-  rustSource,
-  # A binary toolchain that bootstrap's version gate accepts: the same or the previous version.
-  stage0,
-  wasi-sdk,
-  version,
-  bundledLLVM ? false,
+{ lib
+, stdenv
+, python3
+, cmake
+, ninja
+, pkg-config
+, which
+, file
+, openssl
+, zlib
+, xz
+, curl
+, llvmPackages
+, lld
+, rustc-build-scripts
+, rustSource
+, # A binary toolchain that bootstrap's version gate accepts: the same or the previous version.
+  stage0
+, wasi-sdk
+, version
+, bundledLLVM ? false
+,
 }:
 let
   host = stdenv.hostPlatform.rust.rustcTargetSpec;
@@ -111,7 +111,7 @@ stdenv.mkDerivation (finalAttrs: {
   };
 
   meta = {
-    description = "Rust ${version} built from source with the wasm32-wasip2 target (WASI_SDK_PATH, LLD)";
+    description = "Rust ${finalAttrs.version} built from source with the wasm32-wasip2 target (WASI_SDK_PATH, LLD)";
     homepage = "https://doc.rust-lang.org/rustc/platform-support/wasm32-wasip2.html";
     license = [
       lib.licenses.mit

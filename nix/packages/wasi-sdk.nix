@@ -1,15 +1,15 @@
 # The official wasi-sdk release: clang with wasm32-wasip2 defaults, LLVM's tools and wasi-libc's
 # sysroot, unpacked as it ships (bin/, lib/clang/<v>/, share/wasi-sysroot/) so WASI_SDK_PATH
 # works for Rust's bootstrap and the cc crate as documented upstream.
-{
-  lib,
-  stdenv,
-  fetchurl,
-  autoPatchelfHook,
-  zlib,
-  version,
-  fullVersion,
-  tarballs,
+{ lib
+, stdenv
+, fetchurl
+, autoPatchelfHook
+, zlib
+, version
+, fullVersion
+, tarballs
+,
 }:
 let
   inherit (stdenv.hostPlatform) system;

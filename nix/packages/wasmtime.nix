@@ -1,8 +1,8 @@
 # nixpkgs' Wasmtime, refused at evaluation when it is too old to run wasip2 components.
-{
-  lib,
-  wasmtime,
-  minimumVersion,
+{ lib
+, wasmtime
+, minimumVersion
+,
 }:
 assert lib.assertMsg (lib.versionAtLeast wasmtime.version minimumVersion) ''
   wasip2: the given wasmtime is ${wasmtime.version}, but running wasm32-wasip2 components needs

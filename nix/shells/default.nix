@@ -1,20 +1,20 @@
 # The everyday shell: a binary Rust toolchain with the wasm32-wasip2 std, Wasmtime as the runner,
 # wasi-sdk for C code, LLD and the component tools; `cargo build`, `cargo run` and `cargo test`
 # for wasm32-wasip2 work as they are.
-{
-  lib,
-  mkShell,
-  toolchain,
-  # Which toolchain the greeting names: "rust-overlay" or "fenix".
-  toolchainSource,
-  wasmtime,
-  wasi-sdk,
-  lld,
-  wasm-tools,
-  wit-bindgen,
-  wac-cli,
-  wasip2-doctor,
-  devEnv,
+{ lib
+, mkShell
+, toolchain
+, # Which toolchain the greeting names: "rust-overlay" or "fenix".
+  toolchainSource
+, wasmtime
+, wasi-sdk
+, lld
+, wasm-tools
+, wit-bindgen
+, wac-cli
+, wasip2-doctor
+, devEnv
+,
 }:
 mkShell {
   packages = [

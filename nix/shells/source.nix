@@ -1,13 +1,13 @@
 # A shell whose Rust is built from source (rustc-wasip2), with the same parts and environment as
 # the default shell, so a template builds and tests under Wasmtime with the from-source compiler.
-{
-  lib,
-  mkShell,
-  rustc-wasip2,
-  wasmtime,
-  wasi-sdk,
-  lld,
-  devEnv,
+{ lib
+, mkShell
+, rustc-wasip2
+, wasmtime
+, wasi-sdk
+, lld
+, devEnv
+,
 }:
 mkShell {
   packages = [

@@ -4,6 +4,7 @@
 pub mod areas;
 pub mod context;
 pub mod harness;
+pub mod lock;
 pub mod wasm;
 
 pub use context::Context;

@@ -12,8 +12,8 @@ pub mod ui_tests;
 use crate::Suite;
 
 pub fn run_all(suite: &mut Suite) {
-    nix::run(suite);
     parts::run(suite);
+    nix::run(suite);
     rust_std::run(suite);
     dev_env::run(suite);
     ui_tests::run(suite);

@@ -1,5 +1,474 @@
-//! (being written)
+//! The Nix code, checked with Debian's Nix 2.8 and the tools from crates.io: every file parses,
+//! is formatted as `nix fmt` formats it and passes deadnix; flake.lock pins exactly the inputs
+//! flake.nix declares; the pins and refusals that need no nixpkgs evaluate here. statix runs only
+//! in the flake's `nix-style` check: the crate named statix on crates.io is an unrelated program.
 
-use crate::Suite;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
-pub fn run(_suite: &mut Suite) {}
+use anyhow::{Context as _, Result, bail, ensure};
+use serde_json::Value;
+
+use crate::areas::dev_env::copy_tree;
+use crate::context::{stdout_text, tail, which};
+use crate::lock::{self, Inputs};
+use crate::{CheckResult, Context, Suite, Verdict};
+
+const AREA: &str = "nix";
+
+pub fn run(suite: &mut Suite) {
+    suite.check(AREA, "every .nix file parses (nix-instantiate)", parses);
+    suite.check(
+        AREA,
+        "formatted as `nix fmt` formats (nixpkgs-fmt --check)",
+        formatted,
+    );
+    suite.check(AREA, "no dead code (deadnix)", |ctx| {
+        lint(ctx, "deadnix", &["--fail"])
+    });
+    suite.check(
+        AREA,
+        "flake.lock pins exactly the inputs flake.nix declares",
+        lock_matches_inputs,
+    );
+    suite.check(
+        AREA,
+        "Nix reads the lock offline; a changed input URL is refused",
+        nix_reads_lock,
+    );
+    suite.check(
+        AREA,
+        "pins: one Rust version everywhere, wasi-sdk for every system",
+        pins_agree,
+    );
+    suite.check(
+        AREA,
+        "a too-old wasmtime and an unsupported system are refused by name",
+        refusals,
+    );
+}
+
+/// The repository's Nix files: tracked or new, never ignored ones (target/ holds Rust's source
+/// tree, whose .nix files are not ours).
+fn nix_files(ctx: &Context) -> Result<Vec<PathBuf>> {
+    let output = ctx.run(
+        "git-ls-files",
+        Command::new("git").current_dir(&ctx.repo).args([
+            "ls-files",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+            "*.nix",
+        ]),
+    )?;
+    let files: Vec<PathBuf> = stdout_text(&output)
+        .lines()
+        .map(|line| ctx.repo.join(line))
+        .filter(|path| path.exists())
+        .collect();
+    ensure!(
+        !files.is_empty(),
+        "git lists no .nix file in the repository"
+    );
+    Ok(files)
+}
+
+fn require(ctx: &Context, program: &str, install: &str) -> Result<Option<PathBuf>> {
+    match which(program) {
+        Some(path) => Ok(Some(path)),
+        None if ctx.ci => bail!("{program} is not on PATH; {install}"),
+        None => Ok(None),
+    }
+}
+
+fn parses(ctx: &mut Context) -> CheckResult {
+    if require(ctx, "nix-instantiate", "apt-get install nix-bin")?.is_none() {
+        return ctx.missing("nix-instantiate is not installed (apt-get install nix-bin)");
+    }
+    let files = nix_files(ctx)?;
+    let mut failures = Vec::new();
+    for file in &files {
+        let output = ctx.run_unchecked(
+            "nix-parse",
+            ctx.nix("nix-instantiate").arg("--parse").arg(file),
+        )?;
+        if !output.status.success() {
+            failures.push(format!("{}: {}", file.display(), tail(&output, 3)));
+        }
+    }
+    ensure!(failures.is_empty(), "{}", failures.join("\n"));
+    Ok(Verdict::Proved(format!(
+        "{} files parse with {}",
+        files.len(),
+        nix_version(ctx)?
+    )))
+}
+
+fn nix_version(ctx: &Context) -> Result<String> {
+    let output = ctx.run("nix-version", ctx.nix("nix-instantiate").arg("--version"))?;
+    Ok(stdout_text(&output).trim().to_string())
+}
+
+fn formatted(ctx: &mut Context) -> CheckResult {
+    if require(ctx, "nixpkgs-fmt", "bash .ci/install.sh installs it")?.is_none() {
+        return ctx.missing("nixpkgs-fmt is not installed (bash .ci/install.sh)");
+    }
+    let files = nix_files(ctx)?;
+    let output = ctx.run_unchecked(
+        "nixpkgs-fmt-check",
+        Command::new("nixpkgs-fmt").arg("--check").args(&files),
+    )?;
+    ensure!(
+        output.status.success(),
+        "not formatted; run `nix fmt` (or `nixpkgs-fmt .`):\n{}",
+        tail(&output, 20)
+    );
+    Ok(Verdict::Proved(format!(
+        "{} files unchanged by nixpkgs-fmt 1.3.0 (crates.io; the flake's formatter is nixpkgs' nixpkgs-fmt 1.3.0)",
+        files.len()
+    )))
+}
+
+fn lint(ctx: &mut Context, program: &str, args: &[&str]) -> CheckResult {
+    if require(ctx, program, "bash .ci/install.sh installs it")?.is_none() {
+        return ctx.missing(format!("{program} is not installed (bash .ci/install.sh)"));
+    }
+    let files = nix_files(ctx)?;
+    let output = ctx.run_unchecked(program, Command::new(program).args(args).args(&files))?;
+    ensure!(
+        output.status.success(),
+        "{program} reports:\n{}",
+        tail(&output, 30)
+    );
+    Ok(Verdict::Proved(format!(
+        "{} files, {program} clean",
+        files.len()
+    )))
+}
+
+/// `(import ./flake.nix).inputs`, evaluated by Nix.
+fn flake_inputs(ctx: &Context, flake_dir: &Path) -> Result<Inputs> {
+    let expression = format!(
+        "(import {}/flake.nix).inputs",
+        flake_dir
+            .to_str()
+            .context("the repository path is not UTF-8")?
+    );
+    let output = ctx.run(
+        "flake-inputs",
+        ctx.nix("nix-instantiate")
+            .args(["--eval", "--strict", "--json", "-E"])
+            .arg(expression),
+    )?;
+    let value: Value =
+        serde_json::from_slice(&output.stdout).context("flake.nix inputs are not JSON")?;
+    Inputs::from_json(&value)
+}
+
+fn lock_matches_inputs(ctx: &mut Context) -> CheckResult {
+    if which("nix-instantiate").is_none() {
+        return ctx.missing("nix-instantiate is not installed (apt-get install nix-bin)");
+    }
+    let inputs = flake_inputs(ctx, &ctx.repo)?;
+    let lock_text =
+        std::fs::read_to_string(ctx.repo.join("flake.lock")).context("reading flake.lock")?;
+    let lock: Value = serde_json::from_str(&lock_text).context("flake.lock is not JSON")?;
+    let problems = lock::problems(&inputs, &lock);
+    ensure!(problems.is_empty(), "flake.lock: {}", problems.join("; "));
+
+    // The same comparison must catch a lock that drifted from flake.nix.
+    let mut drifted = lock.clone();
+    drifted["nodes"]["nixpkgs"]["original"]["ref"] = Value::from("nixos-unstable");
+    drifted["nodes"]["crane"]["locked"]["narHash"] = Value::from("0000");
+    let caught = lock::problems(&inputs, &drifted);
+    ensure!(
+        caught.len() >= 2,
+        "a drifted lock was not caught: {caught:?}"
+    );
+    let pinned: Vec<String> = inputs
+        .names()
+        .map(|name| {
+            let rev = lock["nodes"][name]["locked"]["rev"].as_str().unwrap_or("?");
+            format!("{name}@{}", &rev[..rev.len().min(8)])
+        })
+        .collect();
+    Ok(Verdict::Proved(format!(
+        "{}; a drifted copy gives {} problems",
+        pinned.join(", "),
+        caught.len()
+    )))
+}
+
+/// The repository's tracked files in a fresh folder: what a `path:` flake reference copies into
+/// the store, without target/ (gigabytes of Rust source and build output).
+pub fn flake_copy(ctx: &Context, name: &str) -> Result<PathBuf> {
+    let copy = ctx.fresh_dir(name)?;
+    let output = ctx.run(
+        "git-ls-files",
+        Command::new("git").current_dir(&ctx.repo).args([
+            "ls-files",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+        ]),
+    )?;
+    for line in stdout_text(&output).lines() {
+        let from = ctx.repo.join(line);
+        if !from.is_file() {
+            continue;
+        }
+        let to = copy.join(line);
+        std::fs::create_dir_all(to.parent().context("a file has a parent")?)?;
+        std::fs::copy(&from, &to).with_context(|| format!("copying {line}"))?;
+    }
+    Ok(copy)
+}
+
+fn nix_reads_lock(ctx: &mut Context) -> CheckResult {
+    if which("nix").is_none() {
+        return ctx.missing("nix is not installed (apt-get install nix-bin)");
+    }
+    let copy = flake_copy(ctx, "nix-flake-metadata")?;
+    let reference = format!("path:{}", copy.display());
+    let output = ctx.run(
+        "flake-metadata",
+        ctx.nix("nix")
+            .args(["flake", "metadata", "--json", "--no-update-lock-file"])
+            .arg(&reference),
+    )?;
+    let metadata: Value =
+        serde_json::from_slice(&output.stdout).context("nix flake metadata printed no JSON")?;
+    let nodes = metadata["locks"]["nodes"]
+        .as_object()
+        .context("nix flake metadata shows no lock nodes")?;
+    let lock: Value = serde_json::from_str(&std::fs::read_to_string(copy.join("flake.lock"))?)?;
+    ensure!(
+        metadata["locks"] == lock,
+        "Nix's view of the lock differs from flake.lock"
+    );
+
+    // Pointing an input elsewhere must make Nix refuse the lock rather than use it.
+    let flake = std::fs::read_to_string(copy.join("flake.nix"))?;
+    let changed = flake.replace("github:ipetkov/crane\"", "github:ipetkov/crane/master\"");
+    ensure!(changed != flake, "flake.nix has no crane input to change");
+    std::fs::write(copy.join("flake.nix"), changed)?;
+    let refused = ctx.run_unchecked(
+        "flake-metadata-changed",
+        ctx.nix("nix")
+            .args(["flake", "metadata", "--json", "--no-update-lock-file"])
+            .arg(&reference),
+    )?;
+    let message = tail(&refused, 2);
+    // Nix re-locks the changed input instead of using the pin, which needs the network here.
+    ensure!(
+        !refused.status.success() && message.contains("ipetkov/crane/commits/master"),
+        "Nix accepted a lock that no longer matches flake.nix:\n{message}"
+    );
+    Ok(Verdict::Proved(format!(
+        "{} lock nodes read offline by {}, as flake.lock has them; with crane's URL changed Nix re-locks it: \"{}\"",
+        nodes.len(),
+        nix_version(ctx)?,
+        message.lines().next().unwrap_or_default().trim()
+    )))
+}
+
+fn eval_json(ctx: &Context, label: &str, expression: &str) -> Result<Value> {
+    let output = ctx.run(
+        label,
+        ctx.nix("nix-instantiate")
+            .args(["--eval", "--strict", "--json", "-E", expression]),
+    )?;
+    serde_json::from_slice(&output.stdout).with_context(|| format!("{label}: no JSON"))
+}
+
+fn pins_agree(ctx: &mut Context) -> CheckResult {
+    if which("nix-instantiate").is_none() {
+        return ctx.missing("nix-instantiate is not installed (apt-get install nix-bin)");
+    }
+    let nix = ctx.repo.join("nix");
+    let nix = nix.to_str().context("the repository path is not UTF-8")?;
+    let versions = eval_json(ctx, "versions", &format!("import {nix}/versions.nix"))?;
+    let systems = eval_json(ctx, "systems", &format!("import {nix}/systems.nix"))?;
+    let rust = versions["rust"]["version"]
+        .as_str()
+        .context("versions.nix has no rust.version")?;
+
+    // The offline suite proves this very version: rustup's stage 0 and Debian's source.
+    let Some(stage0) = ctx.parts.stage0.clone() else {
+        return ctx.missing("the stage-0 toolchain is needed (see the parts area)");
+    };
+    let stage0_version = stdout_text(&ctx.run(
+        "stage0-version",
+        Command::new(stage0.join("bin/rustc")).arg("--version"),
+    )?);
+    ensure!(
+        stage0_version.split_whitespace().nth(1) == Some(rust),
+        "nix/versions.nix pins Rust {rust}, but the suite's stage 0 is {stage0_version}"
+    );
+    if let Some(debian) = &ctx.parts.debian {
+        ensure!(
+            debian.rustc_version == rust,
+            "the flake pins Rust {rust} but the suite proves Debian's {} source",
+            debian.rustc_version
+        );
+    }
+
+    let systems: Vec<&str> = systems
+        .as_array()
+        .context("systems.nix is not a list")?
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    ensure!(systems.len() == 4, "expected four systems, got {systems:?}");
+    let tarballs = versions["wasiSdk"]["tarballs"]
+        .as_object()
+        .context("versions.nix has no wasiSdk.tarballs")?;
+    for system in &systems {
+        let hash = tarballs
+            .get(*system)
+            .and_then(|t| t["hash"].as_str())
+            .with_context(|| format!("no wasi-sdk tarball for {system}"))?;
+        ensure!(
+            lock::is_sri_sha256(hash),
+            "the wasi-sdk hash for {system} is not an SRI sha256: {hash}"
+        );
+    }
+    let wasi_sdk = versions["wasiSdk"]["version"].as_str().unwrap_or_default();
+    ensure!(
+        wasi_sdk.parse::<u32>().is_ok_and(|v| v >= 22),
+        "wasi-sdk {wasi_sdk} is older than 22"
+    );
+
+    // Each template starts from the same toolchain file as the flake.
+    let mut templates = 0;
+    if let Ok(entries) = std::fs::read_dir(ctx.repo.join("templates")) {
+        for entry in entries.flatten() {
+            let file = entry.path().join("rust-toolchain.toml");
+            if !file.exists() {
+                continue;
+            }
+            let channel = toolchain_channel(&file)?;
+            ensure!(
+                channel == rust,
+                "{} names Rust {channel}, the flake pins {rust}",
+                file.display()
+            );
+            templates += 1;
+        }
+    }
+    Ok(Verdict::Proved(format!(
+        "Rust {rust} in nix/rust-toolchain.toml = stage 0 = Debian's source = {templates} templates; wasi-sdk {wasi_sdk} hashed for {}",
+        systems.join(", ")
+    )))
+}
+
+fn toolchain_channel(file: &Path) -> Result<String> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    text.lines()
+        .filter_map(|line| line.trim().strip_prefix("channel"))
+        .filter_map(|rest| rest.trim().strip_prefix('='))
+        .map(|value| value.trim().trim_matches('"').to_string())
+        .next()
+        .with_context(|| format!("{} names no channel", file.display()))
+}
+
+fn refusals(ctx: &mut Context) -> CheckResult {
+    if which("nix-instantiate").is_none() {
+        return ctx.missing("nix-instantiate is not installed (apt-get install nix-bin)");
+    }
+    let dir = ctx.fresh_dir("nix-refusals")?;
+    copy_tree(&ctx.repo.join("nix"), &dir.join("nix"))?;
+    let nix = dir.join("nix");
+    let nix = nix.to_str().context("the work path is not UTF-8")?;
+    // The two functions need only these few pieces of nixpkgs' lib and stdenv; with them stubbed,
+    // their own decisions run here.
+    let lib = r#"{
+      assertMsg = ok: message: ok || throw message;
+      versionAtLeast = a: b: builtins.compareVersions a b >= 0;
+      optional = c: x: if c then [ x ] else [ ];
+      optionals = c: xs: if c then xs else [ ];
+      concatStringsSep = builtins.concatStringsSep;
+      attrNames = builtins.attrNames;
+      licenses = { asl20 = "asl20"; llvm-exception = "llvm-exception"; };
+      sourceTypes.binaryNativeCode = "binary";
+    }"#;
+    let wasmtime = |version: &str| {
+        format!(
+            "let lib = {lib}; in import {nix}/packages/wasmtime.nix {{ inherit lib; minimumVersion = (import {nix}/versions.nix).minimumWasmtime; wasmtime = {{ version = \"{version}\"; }}; }}"
+        )
+    };
+    let old = ctx.run_unchecked(
+        "wasmtime-16",
+        ctx.nix("nix-instantiate")
+            .args(["--eval", "--strict", "-E"])
+            .arg(wasmtime("16.0.0")),
+    )?;
+    let message = String::from_utf8_lossy(&old.stderr).into_owned();
+    ensure!(
+        !old.status.success() && message.contains("needs") && message.contains(">= 17"),
+        "wasmtime 16 was not refused with the reason:\n{message}"
+    );
+    ctx.run(
+        "wasmtime-48",
+        ctx.nix("nix-instantiate")
+            .args(["--eval", "--strict", "-E"])
+            .arg(wasmtime("48.0.8")),
+    )?;
+
+    let wasi_sdk = |system: &str| {
+        format!(
+            "let lib = {lib}; versions = (import {nix}/versions.nix).wasiSdk; in (import {nix}/packages/wasi-sdk.nix {{
+               inherit lib; inherit (versions) version fullVersion tarballs;
+               stdenv = {{ hostPlatform = {{ system = \"{system}\"; isLinux = true; }}; cc.cc.lib = \"cc\"; mkDerivation = f: f {{ finalPackage = \"/out\"; }}; }};
+               fetchurl = args: args; autoPatchelfHook = \"hook\"; zlib = \"zlib\";
+             }}).src.url"
+        )
+    };
+    let unsupported = ctx.run_unchecked(
+        "wasi-sdk-riscv64",
+        ctx.nix("nix-instantiate")
+            .args(["--eval", "--strict", "-E"])
+            .arg(wasi_sdk("riscv64-linux")),
+    )?;
+    let message = String::from_utf8_lossy(&unsupported.stderr).into_owned();
+    ensure!(
+        !unsupported.status.success()
+            && message.contains("riscv64-linux")
+            && message.contains("x86_64-linux"),
+        "an unsupported system was not refused by name:\n{message}"
+    );
+    let url = stdout_text(
+        &ctx.run(
+            "wasi-sdk-aarch64-darwin",
+            ctx.nix("nix-instantiate")
+                .args(["--eval", "--strict", "-E"])
+                .arg(wasi_sdk("aarch64-darwin")),
+        )?,
+    );
+    ensure!(
+        url.contains("wasi-sdk-30.0-arm64-macos.tar.gz"),
+        "aarch64-darwin maps to the wrong tarball: {url}"
+    );
+    Ok(Verdict::Proved(format!(
+        "wasmtime 16 refused (\"{}\"), 48.0.8 accepted; riscv64-linux refused; aarch64-darwin -> {}",
+        first_line_with(&message_of(&old), "needs"),
+        url.trim()
+            .trim_matches('"')
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+    )))
+}
+
+fn message_of(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn first_line_with(text: &str, word: &str) -> String {
+    text.lines()
+        .find(|line| line.contains(word))
+        .unwrap_or_default()
+        .trim()
+        .to_string()
+}
