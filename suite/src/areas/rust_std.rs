@@ -234,7 +234,9 @@ fn prepare_source(ctx: &mut Context) -> CheckResult {
         .next()
         .unwrap_or_default()
         .to_string();
-    Ok(Verdict::Proved(format!("{patches}; tests/ui has {ui_entries} entries")))
+    Ok(Verdict::Proved(format!(
+        "{patches}; tests/ui has {ui_entries} entries"
+    )))
 }
 
 fn count_entries(dir: &Path) -> Result<usize> {
