@@ -34,8 +34,9 @@
         # The dev shell's environment as a function of the parts: { wasiSdk, wasmtime } -> env.
         devEnv = import ./nix/lib/dev-env.nix;
         versions = import ./nix/versions.nix;
-        # crane, with the pinned wasip2 toolchain, for a package set that has `overlays.default`.
-        mkCraneLib = pkgs: (crane.mkLib pkgs).overrideToolchain (_: pkgs.wasip2.toolchain);
+        # A crate built, checked and tested for wasm32-wasip2 with crane, as the templates use it:
+        # { pkgs, src, toolchainFile, extraFiles ? [ ] } -> { package, checks, app, devShell, craneLib, … }
+        craneProject = import ./nix/lib/crane-project.nix { inherit crane; };
       };
 
       # nixpkgs with the overlay applied; `wasip2` holds the whole scope.

@@ -1,0 +1,86 @@
+# A wasm32-wasip2 crate built, checked and tested with crane: dependencies built once
+# (buildDepsOnly), the component (buildPackage), and the checks every project wants. It takes the
+# native package set with this flake's overlay: crane's cross mode (pkgsCross) would set the
+# linker to the WASI C compiler instead of wasm-component-ld.
+{ crane }:
+{ pkgs
+, src
+  # The project's rust-toolchain.toml: rustup and this build then use the same compiler.
+, toolchainFile
+  # Files the build reads besides Cargo's own (*.rs, *.toml, Cargo.lock): C sources, wit/, data.
+, extraFiles ? [ ]
+, nativeBuildInputs ? [ ]
+}:
+let
+  inherit (pkgs) lib wasip2;
+  craneLib = (crane.mkLib pkgs).overrideToolchain (p: p.rust-bin.fromRustupToolchainFile toolchainFile);
+  inherit (craneLib.crateNameFromCargoToml { cargoToml = src + "/Cargo.toml"; }) pname;
+
+  commonArgs = {
+    src = lib.fileset.toSource {
+      root = src;
+      fileset = lib.fileset.unions ([ (craneLib.fileset.commonCargoSources src) ] ++ extraFiles);
+    };
+    strictDeps = true;
+    CARGO_BUILD_TARGET = "wasm32-wasip2";
+    # The runner in the environment is Wasmtime's absolute path; it takes precedence over the
+    # `wasmtime` that .cargo/config.toml names for use outside Nix.
+    nativeBuildInputs = [ wasip2.wasmtime ] ++ nativeBuildInputs;
+    env = wasip2.devEnv;
+  };
+  cargoArtifacts = craneLib.buildDepsOnly commonArgs;
+  buildComponent = extraArgs: craneLib.buildPackage (commonArgs // {
+    inherit cargoArtifacts;
+    # Tests run in their own check, under Wasmtime.
+    doCheck = false;
+  } // extraArgs);
+  package = buildComponent { };
+  rebuilt = buildComponent { pname = "${pname}-rebuilt"; };
+in
+{
+  inherit craneLib commonArgs cargoArtifacts package;
+
+  checks = {
+    build = package;
+    clippy = craneLib.cargoClippy (commonArgs // {
+      inherit cargoArtifacts;
+      cargoClippyExtraArgs = "--all-targets -- --deny warnings";
+    });
+    fmt = craneLib.cargoFmt { inherit (commonArgs) src; };
+    doc = craneLib.cargoDoc (commonArgs // {
+      inherit cargoArtifacts;
+      env = commonArgs.env // { RUSTDOCFLAGS = "--deny warnings"; };
+    });
+    test = craneLib.cargoTest (commonArgs // { inherit cargoArtifacts; });
+    # Two independent builds of the component give the same bytes.
+    reproducible = pkgs.runCommand "${pname}-reproducible" { } ''
+      for wasm in ${package}/bin/*.wasm ${package}/lib/*.wasm; do
+        [ -e "$wasm" ] || continue
+        name=''${wasm#${package}/}
+        cmp "$wasm" "${rebuilt}/$name"
+        echo "$name: $(wc -c < "$wasm") bytes, identical in two builds" | tee -a $out
+      done
+      test -s $out
+    '';
+  };
+
+  # `nix run`: the component under Wasmtime with the current folder preopened.
+  app = wasmName: {
+    type = "app";
+    program = "${pkgs.writeShellScript "${pname}-run" ''
+      exec ${lib.getExe wasip2.wasmtime} run --dir . ${package}/bin/${wasmName} "$@"
+    ''}";
+    meta.description = "Runs ${wasmName} under Wasmtime";
+  };
+
+  devShell = craneLib.devShell {
+    packages = [
+      wasip2.wasmtime
+      wasip2.wasi-sdk
+      wasip2.lld
+      wasip2.wasip2-doctor
+      pkgs.wasm-tools
+    ];
+    env = wasip2.devEnv;
+  };
+}
