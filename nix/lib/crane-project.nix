@@ -64,13 +64,14 @@ in
     '';
   };
 
-  # `nix run`: the component under Wasmtime with the current folder preopened.
-  app = wasmName: {
+  # `nix run`: Wasmtime with `wasmtimeArgs` (default: `run` with the current folder preopened) and
+  # the component at `file`, a path in the package such as "bin/app.wasm".
+  app = { file, wasmtimeArgs ? "run --dir ." }: {
     type = "app";
-    program = "${pkgs.writeShellScript "${pname}-run" ''
-      exec ${lib.getExe wasip2.wasmtime} run --dir . ${package}/bin/${wasmName} "$@"
+    program = "${pkgs.writeShellScript "${pname}-app" ''
+      exec ${lib.getExe wasip2.wasmtime} ${wasmtimeArgs} ${package}/${file} "$@"
     ''}";
-    meta.description = "Runs ${wasmName} under Wasmtime";
+    meta.description = "Runs ${file} with wasmtime ${wasmtimeArgs}";
   };
 
   devShell = craneLib.devShell {

@@ -23,7 +23,7 @@
     {
       packages = forAllSystems (pkgs: { default = (projectFor pkgs).package; });
 
-      apps = forAllSystems (pkgs: { default = (projectFor pkgs).app "checksum.wasm"; });
+      apps = forAllSystems (pkgs: { default = (projectFor pkgs).app { file = "bin/checksum.wasm"; }; });
 
       devShells = forAllSystems (pkgs: { default = (projectFor pkgs).devShell; });
 
