@@ -12,7 +12,7 @@
 , wasmtime
 , wasi-sdk
 , lld
-,
+, wasip2-doctor
 }:
 mkShell {
   packages = [
@@ -26,6 +26,7 @@ mkShell {
     wasmtime
     wasi-sdk
     lld
+    wasip2-doctor
   ];
   env.WASI_SDK_PATH = "${wasi-sdk}";
   shellHook = ''

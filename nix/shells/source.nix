@@ -7,7 +7,7 @@
 , wasi-sdk
 , lld
 , devEnv
-,
+, wasip2-doctor
 }:
 mkShell {
   packages = [
@@ -15,6 +15,7 @@ mkShell {
     wasmtime
     wasi-sdk
     lld
+    wasip2-doctor
   ];
   env = devEnv;
   shellHook = ''
