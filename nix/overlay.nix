@@ -3,7 +3,6 @@
 { lib
 , rust-overlay
 , fenix
-,
 }:
 lib.composeManyExtensions [
   rust-overlay.overlays.default

@@ -5,7 +5,6 @@
 , pkgs
 , # fenix's packages for the host system.
   fenix
-,
 }:
 let
   versions = import ./versions.nix;

@@ -6,7 +6,6 @@
 , wasmtime
 , devEnv
 , name ? "toolchain-component"
-,
 }:
 runCommand name
 {

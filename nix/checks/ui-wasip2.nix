@@ -19,7 +19,6 @@
 , # Paths under the source to run; null runs checks/ui-wasip2/selection.txt.
   paths ? null
 , failOnUnexpected ? true
-,
 }:
 let
   uiFiles = lib.fileset.toSource {

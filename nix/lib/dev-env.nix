@@ -6,7 +6,6 @@
   wasiSdk
 , # A directory with bin/wasmtime.
   wasmtime
-,
 }:
 let
   sdk = "${wasiSdk}";

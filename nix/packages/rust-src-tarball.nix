@@ -3,7 +3,6 @@
 { fetchurl
 , version
 , hash
-,
 }:
 fetchurl {
   url = "https://static.rust-lang.org/dist/rustc-${version}-src.tar.gz";

@@ -14,7 +14,6 @@
   stage0
 , wasi-sdk
 , version
-,
 }:
 let
   std = stdenv.mkDerivation (finalAttrs: {

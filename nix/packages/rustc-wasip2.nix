@@ -29,7 +29,6 @@
 , wasi-sdk
 , version
 , bundledLLVM ? false
-,
 }:
 let
   host = stdenv.hostPlatform.rust.rustcTargetSpec;

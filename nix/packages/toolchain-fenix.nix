@@ -4,7 +4,6 @@
 , fenix
 , toolchainFile
 , manifestHash
-,
 }:
 lib.addMetaAttrs
 {

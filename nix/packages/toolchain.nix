@@ -3,7 +3,6 @@
 { lib
 , rust-bin
 , toolchainFile
-,
 }:
 lib.addMetaAttrs
 {

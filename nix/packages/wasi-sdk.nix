@@ -9,7 +9,6 @@
 , version
 , fullVersion
 , tarballs
-,
 }:
 let
   inherit (stdenv.hostPlatform) system;

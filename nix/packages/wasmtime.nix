@@ -2,7 +2,6 @@
 { lib
 , wasmtime
 , minimumVersion
-,
 }:
 assert lib.assertMsg (lib.versionAtLeast wasmtime.version minimumVersion) ''
   wasip2: the given wasmtime is ${wasmtime.version}, but running wasm32-wasip2 components needs

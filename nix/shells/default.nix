@@ -14,7 +14,6 @@
 , wac-cli
 , wasip2-doctor
 , devEnv
-,
 }:
 mkShell {
   packages = [
