@@ -89,6 +89,9 @@
         };
         doctor = pkgs.wasip2.callPackage ./nix/checks/doctor.nix { };
         nix-style = pkgs.wasip2.callPackage ./nix/checks/nix-style.nix { root = ./.; };
+      } // import ./nix/checks/templates.nix {
+        inherit lib self nixpkgs;
+        inherit (pkgs.stdenv.hostPlatform) system;
       });
 
       formatter = forAllSystems (pkgs: pkgs.nixpkgs-fmt);

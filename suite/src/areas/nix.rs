@@ -110,40 +110,44 @@ fn nix_version(ctx: &Context) -> Result<String> {
 }
 
 fn formatted(ctx: &mut Context) -> CheckResult {
-    if require(ctx, "nixpkgs-fmt", "bash .ci/install.sh installs it")?.is_none() {
+    if !tool_passes(
+        ctx,
+        "nixpkgs-fmt",
+        &["--check"],
+        "not formatted; run `nix fmt` (or `nixpkgs-fmt .`)",
+    )? {
         return ctx.missing("nixpkgs-fmt is not installed (bash .ci/install.sh)");
     }
-    let files = nix_files(ctx)?;
-    let output = ctx.run_unchecked(
-        "nixpkgs-fmt-check",
-        Command::new("nixpkgs-fmt").arg("--check").args(&files),
-    )?;
-    ensure!(
-        output.status.success(),
-        "not formatted; run `nix fmt` (or `nixpkgs-fmt .`):\n{}",
-        tail(&output, 20)
-    );
     Ok(Verdict::Proved(format!(
         "{} files unchanged by nixpkgs-fmt 1.3.0 (crates.io; the flake's formatter is nixpkgs' nixpkgs-fmt 1.3.0)",
-        files.len()
+        nix_files(ctx)?.len()
     )))
 }
 
 fn lint(ctx: &mut Context, program: &str, args: &[&str]) -> CheckResult {
-    if require(ctx, program, "bash .ci/install.sh installs it")?.is_none() {
+    if !tool_passes(ctx, program, args, &format!("{program} reports"))? {
         return ctx.missing(format!("{program} is not installed (bash .ci/install.sh)"));
+    }
+    Ok(Verdict::Proved(format!(
+        "{} files, {program} clean",
+        nix_files(ctx)?.len()
+    )))
+}
+
+/// Runs a crates.io tool over every Nix file; fails with `complaint` and its output. `false`:
+/// the tool is not installed (outside CI).
+fn tool_passes(ctx: &mut Context, program: &str, args: &[&str], complaint: &str) -> Result<bool> {
+    if require(ctx, program, "bash .ci/install.sh installs it")?.is_none() {
+        return Ok(false);
     }
     let files = nix_files(ctx)?;
     let output = ctx.run_unchecked(program, Command::new(program).args(args).args(&files))?;
     ensure!(
         output.status.success(),
-        "{program} reports:\n{}",
+        "{complaint}:\n{}",
         tail(&output, 30)
     );
-    Ok(Verdict::Proved(format!(
-        "{} files, {program} clean",
-        files.len()
-    )))
+    Ok(true)
 }
 
 /// `(import ./flake.nix).inputs`, evaluated by Nix.

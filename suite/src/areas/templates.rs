@@ -17,6 +17,8 @@ use crate::wasm::expect_component;
 use crate::{CheckResult, Context, Suite, Verdict};
 
 const AREA: &str = "templates";
+/// What a user types for this flake, and what the templates name as their input.
+const FLAKE_URL: &str = "github:wasip2-flake/wasip2-flake";
 
 /// Each template, the component its release build makes (relative to the target folder), and
 /// the smoke run that proves it works.
@@ -128,6 +130,8 @@ fn template(ctx: &mut Context, name: &str, component: &str, smoke: Smoke) -> Che
         "the welcome text does not give the next commands:\n{welcome}"
     );
 
+    check_flake_inputs(ctx, &dir)?;
+
     let env = eval_dev_env(ctx)?;
     ctx.run(
         &format!("{name}-fmt"),
@@ -155,6 +159,47 @@ fn template(ctx: &mut Context, name: &str, component: &str, smoke: Smoke) -> Che
     Ok(Verdict::Proved(format!(
         "{passed} tests passed in wasmtime; release component {size} bytes; {smoked}"
     )))
+}
+
+/// The template's flake takes this flake by the address users type, and nixpkgs from it; its
+/// outputs function accepts exactly those inputs (this flake's `nix/checks/templates.nix` calls it
+/// that way).
+fn check_flake_inputs(ctx: &Context, dir: &Path) -> Result<()> {
+    let flake = dir.join("flake.nix");
+    let flake = flake.to_str().context("the folder's path is not UTF-8")?;
+    let output = ctx.run(
+        "template-inputs",
+        ctx.nix("nix-instantiate").args([
+            "--eval",
+            "--strict",
+            "--json",
+            "-E",
+            &format!(
+                "let f = import {flake}; in {{ inputs = f.inputs; args = builtins.functionArgs f.outputs; }}"
+            ),
+        ]),
+    )?;
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout)?;
+    ensure!(
+        value["inputs"]["wasip2"]["url"] == FLAKE_URL,
+        "the template's wasip2 input is {}, not {FLAKE_URL}",
+        value["inputs"]["wasip2"]["url"]
+    );
+    ensure!(
+        value["inputs"]["nixpkgs"]["follows"] == "wasip2/nixpkgs",
+        "the template's nixpkgs does not follow wasip2/nixpkgs"
+    );
+    let args: Vec<&String> = value["args"]
+        .as_object()
+        .context("outputs takes no attribute set")?
+        .keys()
+        .collect();
+    ensure!(
+        args.iter()
+            .all(|a| ["nixpkgs", "wasip2", "self"].contains(&a.as_str())),
+        "outputs asks for inputs this flake does not pass: {args:?}"
+    );
+    Ok(())
 }
 
 /// The sum of "N passed" over cargo test's result lines.
