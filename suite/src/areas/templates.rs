@@ -155,9 +155,10 @@ fn template(ctx: &mut Context, name: &str, component: &str, smoke: Smoke) -> Che
     let wasm = dir.join("target").join(component);
     expect_component(&wasm)?;
     let size = std::fs::metadata(&wasm)?.len();
+    let rebuilt = rebuild_is_identical(ctx, &env, &dir, &wasm)?;
     let smoked = run_smoke(ctx, &dir, &wasm, smoke)?;
     Ok(Verdict::Proved(format!(
-        "{passed} tests passed in wasmtime; release component {size} bytes; {smoked}"
+        "{passed} tests passed in wasmtime; release component {size} bytes, {rebuilt}; {smoked}"
     )))
 }
 
@@ -200,6 +201,48 @@ fn check_flake_inputs(ctx: &Context, dir: &Path) -> Result<()> {
         "outputs asks for inputs this flake does not pass: {args:?}"
     );
     Ok(())
+}
+
+/// The project's own crate compiled again from scratch (its dependencies kept) gives the same
+/// bytes: the offline form of the flake's `reproducible` check.
+fn rebuild_is_identical(
+    ctx: &Context,
+    env: &BTreeMap<String, String>,
+    dir: &Path,
+    wasm: &Path,
+) -> Result<String> {
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml"))?;
+    let package = manifest
+        .lines()
+        .find_map(|line| line.strip_prefix("name = "))
+        .map(|name| name.trim_matches('"').to_string())
+        .context("Cargo.toml names no package")?;
+    let first = std::fs::read(wasm)?;
+    ctx.run(
+        "template-clean",
+        cargo(ctx, env, dir)?.args([
+            "clean",
+            "--release",
+            "--target",
+            "wasm32-wasip2",
+            "-p",
+            &package,
+        ]),
+    )?;
+    ensure!(!wasm.exists(), "cargo clean left {}", wasm.display());
+    let rebuild = ctx.run(
+        "template-rebuild",
+        cargo(ctx, env, dir)?.args(["build", "--release"]),
+    )?;
+    ensure!(
+        String::from_utf8_lossy(&rebuild.stderr).contains(&format!("Compiling {package} ")),
+        "cargo did not compile {package} again"
+    );
+    ensure!(
+        std::fs::read(wasm)? == first,
+        "rebuilding {package} gave different bytes"
+    );
+    Ok(format!("identical when {package} is rebuilt"))
 }
 
 /// The sum of "N passed" over cargo test's result lines.
