@@ -402,23 +402,13 @@ fn refusals(ctx: &mut Context) -> CheckResult {
             "let lib = {lib}; in import {nix}/packages/wasmtime.nix {{ inherit lib; minimumVersion = (import {nix}/versions.nix).minimumWasmtime; wasmtime = {{ version = \"{version}\"; }}; }}"
         )
     };
-    let old = ctx.run_unchecked(
-        "wasmtime-16",
-        ctx.nix("nix-instantiate")
-            .args(["--eval", "--strict", "-E"])
-            .arg(wasmtime("16.0.0")),
-    )?;
+    let old = eval_unchecked(ctx, "wasmtime-16", &wasmtime("16.0.0"))?;
     let message = String::from_utf8_lossy(&old.stderr).into_owned();
     ensure!(
         !old.status.success() && message.contains("needs") && message.contains(">= 17"),
         "wasmtime 16 was not refused with the reason:\n{message}"
     );
-    ctx.run(
-        "wasmtime-48",
-        ctx.nix("nix-instantiate")
-            .args(["--eval", "--strict", "-E"])
-            .arg(wasmtime("48.0.8")),
-    )?;
+    ensure_evaluates(ctx, "wasmtime-48", &wasmtime("48.0.8"))?;
 
     let wasi_sdk = |system: &str| {
         format!(
@@ -429,12 +419,7 @@ fn refusals(ctx: &mut Context) -> CheckResult {
              }}).src.url"
         )
     };
-    let unsupported = ctx.run_unchecked(
-        "wasi-sdk-riscv64",
-        ctx.nix("nix-instantiate")
-            .args(["--eval", "--strict", "-E"])
-            .arg(wasi_sdk("riscv64-linux")),
-    )?;
+    let unsupported = eval_unchecked(ctx, "wasi-sdk-riscv64", &wasi_sdk("riscv64-linux"))?;
     let message = String::from_utf8_lossy(&unsupported.stderr).into_owned();
     ensure!(
         !unsupported.status.success()
@@ -442,14 +427,11 @@ fn refusals(ctx: &mut Context) -> CheckResult {
             && message.contains("x86_64-linux"),
         "an unsupported system was not refused by name:\n{message}"
     );
-    let url = stdout_text(
-        &ctx.run(
-            "wasi-sdk-aarch64-darwin",
-            ctx.nix("nix-instantiate")
-                .args(["--eval", "--strict", "-E"])
-                .arg(wasi_sdk("aarch64-darwin")),
-        )?,
-    );
+    let url = stdout_text(&ensure_evaluates(
+        ctx,
+        "wasi-sdk-aarch64-darwin",
+        &wasi_sdk("aarch64-darwin"),
+    )?);
     ensure!(
         url.contains("wasi-sdk-30.0-arm64-macos.tar.gz"),
         "aarch64-darwin maps to the wrong tarball: {url}"
@@ -463,6 +445,27 @@ fn refusals(ctx: &mut Context) -> CheckResult {
             .next()
             .unwrap_or_default()
     )))
+}
+
+/// Evaluates a Nix expression strictly, whatever the outcome.
+fn eval_unchecked(ctx: &Context, label: &str, expression: &str) -> Result<std::process::Output> {
+    ctx.run_unchecked(
+        label,
+        ctx.nix("nix-instantiate")
+            .args(["--eval", "--strict", "-E"])
+            .arg(expression),
+    )
+}
+
+/// Evaluates a Nix expression strictly; fails with Nix's message if it does not evaluate.
+fn ensure_evaluates(ctx: &Context, label: &str, expression: &str) -> Result<std::process::Output> {
+    let output = eval_unchecked(ctx, label, expression)?;
+    ensure!(
+        output.status.success(),
+        "{label} did not evaluate:\n{}",
+        tail(&output, 10)
+    );
+    Ok(output)
 }
 
 fn message_of(output: &std::process::Output) -> String {
