@@ -158,16 +158,30 @@ fn template(ctx: &mut Context, name: &str, component: &str, smoke: Smoke) -> Che
             .args(["doc", "--locked", "--no-deps"])
             .env("RUSTDOCFLAGS", "--deny warnings"),
     )?;
-    let tests = ctx.run(
-        &format!("{name}-test"),
-        cargo(ctx, &env, &dir)?.args(["test", "--locked"]),
-    )?;
-    let passed = passed_tests(&format!(
-        "{}{}",
-        stdout_text(&tests),
-        String::from_utf8_lossy(&tests.stderr)
-    ));
-    ensure!(passed > 0, "cargo test ran no test");
+    // Debug, as a user types it, and release, as crane's test check runs it.
+    let mut passed = Vec::new();
+    for profile in [&[][..], &["--release"][..]] {
+        let tests = ctx.run(
+            &format!("{name}-test"),
+            cargo(ctx, &env, &dir)?
+                .args(["test", "--locked"])
+                .args(profile),
+        )?;
+        let count = passed_tests(&format!(
+            "{}{}",
+            stdout_text(&tests),
+            String::from_utf8_lossy(&tests.stderr)
+        ));
+        ensure!(count > 0, "cargo test {profile:?} ran no test");
+        passed.push(count);
+    }
+    ensure!(
+        passed[0] == passed[1],
+        "cargo test passed {} tests in debug but {} in release",
+        passed[0],
+        passed[1]
+    );
+    let passed = passed[0];
     ctx.run(
         &format!("{name}-build"),
         cargo(ctx, &env, &dir)?.args(["build", "--locked", "--release"]),
@@ -178,7 +192,7 @@ fn template(ctx: &mut Context, name: &str, component: &str, smoke: Smoke) -> Che
     let rebuilt = rebuild_is_identical(ctx, &env, &dir, &wasm)?;
     let smoked = run_smoke(ctx, &dir, &wasm, smoke)?;
     Ok(Verdict::Proved(format!(
-        "Rust {channel} as the flake; fmt, clippy, doc clean; {passed} tests passed in wasmtime; release component {size} bytes, {rebuilt}; {smoked}"
+        "Rust {channel} as the flake; fmt, clippy, doc clean; {passed} tests passed in wasmtime (debug and release); release component {size} bytes, {rebuilt}; {smoked}"
     )))
 }
 
