@@ -51,18 +51,8 @@ pub fn run(suite: &mut Suite) {
 /// The repository's Nix files: tracked or new, never ignored ones (target/ holds Rust's source
 /// tree, whose .nix files are not ours).
 fn nix_files(ctx: &Context) -> Result<Vec<PathBuf>> {
-    let output = ctx.run(
-        "git-ls-files",
-        Command::new("git").current_dir(&ctx.repo).args([
-            "ls-files",
-            "--cached",
-            "--others",
-            "--exclude-standard",
-            "*.nix",
-        ]),
-    )?;
-    let files: Vec<PathBuf> = stdout_text(&output)
-        .lines()
+    let files: Vec<PathBuf> = repository_files(ctx, &["*.nix"])?
+        .iter()
         .map(|line| ctx.repo.join(line))
         .filter(|path| path.exists())
         .collect();
@@ -203,25 +193,29 @@ fn lock_matches_inputs(ctx: &mut Context) -> CheckResult {
     )))
 }
 
+/// Paths, relative to the repository, of the files git tracks or would track (new files count,
+/// ignored ones do not), limited to `patterns` when there are any.
+fn repository_files(ctx: &Context, patterns: &[&str]) -> Result<Vec<String>> {
+    let output = ctx.run(
+        "git-ls-files",
+        Command::new("git")
+            .current_dir(&ctx.repo)
+            .args(["ls-files", "--cached", "--others", "--exclude-standard"])
+            .args(patterns),
+    )?;
+    Ok(stdout_text(&output).lines().map(str::to_owned).collect())
+}
+
 /// The repository's tracked files in a fresh folder: what a `path:` flake reference copies into
 /// the store, without target/ (gigabytes of Rust source and build output).
 pub fn flake_copy(ctx: &Context, name: &str) -> Result<PathBuf> {
     let copy = ctx.fresh_dir(name)?;
-    let output = ctx.run(
-        "git-ls-files",
-        Command::new("git").current_dir(&ctx.repo).args([
-            "ls-files",
-            "--cached",
-            "--others",
-            "--exclude-standard",
-        ]),
-    )?;
-    for line in stdout_text(&output).lines() {
-        let from = ctx.repo.join(line);
+    for line in repository_files(ctx, &[])? {
+        let from = ctx.repo.join(&line);
         if !from.is_file() {
             continue;
         }
-        let to = copy.join(line);
+        let to = copy.join(&line);
         std::fs::create_dir_all(to.parent().context("a file has a parent")?)?;
         std::fs::copy(&from, &to).with_context(|| format!("copying {line}"))?;
     }
