@@ -16,7 +16,7 @@
 , version
 }:
 let
-  std = stdenv.mkDerivation (finalAttrs: {
+  std = stdenv.mkDerivation {
     pname = "rust-std-wasip2-from-source";
     inherit version;
     src = rustSource;
@@ -46,22 +46,16 @@ let
     dontInstall = true;
     dontFixup = true;
 
-    meta = finalAttrs.passthru.commonMeta // {
+    meta = {
       description = "Rust ${version} standard library for wasm32-wasip2, built from source";
-    };
-    passthru.commonMeta = {
       license = [
         lib.licenses.mit
         lib.licenses.asl20
       ];
-      platforms = [
-        "x86_64-linux"
-        "aarch64-linux"
-        "x86_64-darwin"
-        "aarch64-darwin"
-      ];
+      # Built with the SDK, which has releases for these systems only.
+      inherit (wasi-sdk.meta) platforms;
     };
-  });
+  };
 in
 symlinkJoin {
   name = "rust-std-wasip2-${version}";
@@ -90,7 +84,8 @@ symlinkJoin {
   passthru = {
     inherit std stage0;
   };
-  meta = std.passthru.commonMeta // {
+  meta = {
+    inherit (std.meta) license platforms;
     description = "Rust ${version} toolchain whose wasm32-wasip2 std is built from source";
     mainProgram = "rustc";
   };

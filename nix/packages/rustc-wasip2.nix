@@ -116,12 +116,8 @@ stdenv.mkDerivation (finalAttrs: {
       lib.licenses.mit
       lib.licenses.asl20
     ];
-    platforms = [
-      "x86_64-linux"
-      "aarch64-linux"
-      "x86_64-darwin"
-      "aarch64-darwin"
-    ];
+    # Built with the SDK, which has releases for these systems only.
+    inherit (wasi-sdk.meta) platforms;
     mainProgram = "rustc";
   };
 })
