@@ -2,6 +2,7 @@
 //! component) and run by the runner, then a program with C code compiled by the SDK's clang.
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use crate::checks::{TARGET, judge_built_wasm};
 use crate::environment::Environment;
@@ -101,11 +102,18 @@ impl Probe<'_> {
     }
 }
 
-fn hello_project(dir: &Path) -> std::io::Result<()> {
+/// A package of its own (`[workspace]`), so that no enclosing workspace adopts it.
+fn write_manifest(dir: &Path, name: &str) -> std::io::Result<()> {
     write(
         &dir.join("Cargo.toml"),
-        "[package]\nname = \"doctor-hello\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[workspace]\n",
-    )?;
+        &format!(
+            "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[workspace]\n"
+        ),
+    )
+}
+
+fn hello_project(dir: &Path) -> std::io::Result<()> {
+    write_manifest(dir, "doctor-hello")?;
     write(
         &dir.join("src/main.rs"),
         &format!("fn main() {{\n    println!(\"{HELLO}\");\n}}\n"),
@@ -113,10 +121,7 @@ fn hello_project(dir: &Path) -> std::io::Result<()> {
 }
 
 fn c_project(dir: &Path, lib_dir: &Path) -> std::io::Result<()> {
-    write(
-        &dir.join("Cargo.toml"),
-        "[package]\nname = \"doctor-c\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[workspace]\n",
-    )?;
+    write_manifest(dir, "doctor-c")?;
     write(
         &dir.join("build.rs"),
         &format!(
@@ -145,37 +150,39 @@ fn compile_c(env: &Environment, work: &Path, cc: &Path, ar: &Path) -> Result<Pat
         .var("CFLAGS_wasm32_wasip2")
         .unwrap_or_default()
         .to_string();
-    let compiled = env
-        .command(cc)
-        .args(flags.split_whitespace())
-        .arg("-c")
-        .arg(&source)
-        .arg("-o")
-        .arg(&object)
-        .output()
-        .map_err(|e| format!("{}: {e}", cc.display()))?;
-    if !compiled.status.success() {
-        return Err(format!(
-            "{} failed: {}",
-            cc.display(),
-            tail(&compiled.stderr)
-        ));
-    }
-    let archived = env
-        .command(ar)
-        .arg("rcs")
-        .arg(work.join("libdoctorprobe.a"))
-        .arg(&object)
-        .output()
-        .map_err(|e| format!("{}: {e}", ar.display()))?;
-    if !archived.status.success() {
-        return Err(format!(
-            "{} failed: {}",
-            ar.display(),
-            tail(&archived.stderr)
-        ));
-    }
+    run_tool(
+        env.command(cc)
+            .args(flags.split_whitespace())
+            .arg("-c")
+            .arg(&source)
+            .arg("-o")
+            .arg(&object),
+        cc,
+    )?;
+    run_tool(
+        env.command(ar)
+            .arg("rcs")
+            .arg(work.join("libdoctorprobe.a"))
+            .arg(&object),
+        ar,
+    )?;
     Ok(work.to_path_buf())
+}
+
+/// Runs `tool`; an error naming it, with the end of what it printed, when it fails.
+fn run_tool(command: &mut Command, tool: &Path) -> Result<(), String> {
+    let output = command
+        .output()
+        .map_err(|e| format!("{}: {e}", tool.display()))?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} failed: {}",
+            tool.display(),
+            tail(&output.stderr)
+        ))
+    }
 }
 
 /// The C compiler and archiver for the target: the cc crate's variables, else the SDK's.
