@@ -6,7 +6,9 @@
 #
 # The toolchain named by the configuration's build.rustc must already carry the wasm32-wasip2
 # std in its own sysroot (scripts/rustc/build-std.sh makes one): compiletest hands tests the
-# stage-0 compiler's sysroot.
+# stage-0 compiler's sysroot. So `--keep-stage-std 0` tells bootstrap not to build a stage-0 std
+# of its own that no test would use (Rust 1.95: build_steps/compile.rs, Std::run); it still lays
+# out the SDK's self-contained objects, which is why WASI_SDK_PATH stays set.
 #
 # usage: run-ui-tests.sh --source DIR --config FILE --wasi-sdk DIR --wasmtime DIR --report DIR
 #                        (--selection FILE | --path tests/ui/...)... [--known-failures FILE]
@@ -18,6 +20,9 @@
 set -euo pipefail
 
 usage_error() { echo "run-ui-tests: $*" >&2; exit 2; }
+# True when a glob matched: its first word is then a real file. (Not `compgen -G`: nixpkgs builds
+# the stdenv's bash without readline, and with it go the completion builtins.)
+matched() { [ -e "$1" ]; }
 
 source="" config="" wasi_sdk="" wasmtime="" report="" known=""
 paths=()
@@ -49,7 +54,7 @@ for path in "${paths[@]}"; do
 done
 
 stage0=$(sed -n 's/^rustc = "\(.*\)\/bin\/rustc"$/\1/p' "$config" | head -n1)
-compgen -G "$stage0/lib/rustlib/wasm32-wasip2/lib/libstd-*.rlib" >/dev/null ||
+matched "$stage0"/lib/rustlib/wasm32-wasip2/lib/libstd-*.rlib ||
   usage_error "the stage-0 toolchain $stage0 has no wasm32-wasip2 std: build one with scripts/rustc/build-std.sh"
 
 # wasm32-wasip2 links with wasm-component-ld, which official toolchains carry next to rust-lld;
@@ -68,7 +73,7 @@ set +e
 (
   cd "$source"
   PATH="$wasmtime/bin:$PATH" WASI_SDK_PATH="$wasi_sdk" python3 x.py test --config "$config" \
-    --stage 0 --set build.compiletest-allow-stage0=true --set rust.verbose-tests=true \
+    --stage 0 --keep-stage-std 0 --set build.compiletest-allow-stage0=true --set rust.verbose-tests=true \
     --target wasm32-wasip2 \
     --no-fail-fast --force-rerun "${paths[@]}"
 ) >"$log" 2>&1

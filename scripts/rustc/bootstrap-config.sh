@@ -88,6 +88,10 @@ for target in "${targets[@]}"; do
   [ -x "$wasi_sdk/bin/$target-clang" ] ||
     fail "WASI_SDK_PATH=$wasi_sdk has no bin/$target-clang: point it at a wasi-sdk >= 22"
 done
+for tool in llvm-ar llvm-ranlib; do
+  [ -x "$wasi_sdk/bin/$tool" ] ||
+    fail "WASI_SDK_PATH=$wasi_sdk has no bin/$tool: point it at a wasi-sdk >= 22"
+done
 if [ "$llvm" = external ] && [ -n "$llvm_config" ] && [ ! -x "$llvm_config" ]; then
   fail "--llvm-config $llvm_config is not executable"
 fi
@@ -179,11 +183,26 @@ sysconfdir = "etc"
 TOML
 fi
 
-if [ -n "$llvm_config" ]; then
+bundled_full=false
+[ "$mode" = full ] && [ "$llvm" = bundled ] && bundled_full=true
+if [ -n "$llvm_config" ] || [ "$bundled_full" = true ]; then
   cat <<TOML
 
 [target.$host]
+TOML
+fi
+if [ -n "$llvm_config" ]; then
+  cat <<TOML
 llvm-config = "$llvm_config"
+TOML
+fi
+if [ "$bundled_full" = true ]; then
+  # With rust.lld, bootstrap makes x86_64-unknown-linux-gnu compilers link host code with their
+  # own rust-lld (toml/target.rs default_linux_linker_overrides), which bypasses nixpkgs' linker
+  # wrapper and so leaves the built compiler and tools without Nix library paths. "off" keeps
+  # the platform's cc (and its wrapper); on other hosts it is already the default.
+  cat <<TOML
+default-linker-linux-override = "off"
 TOML
 fi
 
@@ -193,5 +212,8 @@ for target in "${targets[@]}"; do
 [target.$target]
 wasi-root = "$wasi_sdk/share/wasi-sysroot"
 profiler = false
+# The SDK's archiver: the stdenv's AR (GNU ar) would make wasm archives without a symbol index.
+ar = "$wasi_sdk/bin/llvm-ar"
+ranlib = "$wasi_sdk/bin/llvm-ranlib"
 TOML
 done

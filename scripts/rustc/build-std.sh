@@ -5,7 +5,7 @@
 # With --toolchain-out it also assembles a toolchain: a real copy of the stage-0 toolchain with
 # the new std in its sysroot. rustc finds its sysroot from the real path of librustc_driver, so
 # that copy must not be a folder of symlinks to the original (the Nix package does the same with
-# a symlink join whose compiler files are copied: nix/packages/rust-toolchain-with-std.nix).
+# a symlink join whose compiler files are copied: nix/packages/rust-std-wasip2.nix).
 #
 # usage: build-std.sh --source DIR --config FILE --wasi-sdk DIR --std-out DIR
 #                     [--toolchain-out DIR] [--target T]...
@@ -16,6 +16,9 @@
 set -euo pipefail
 
 fail() { echo "build-std: $*" >&2; exit 1; }
+# True when a glob matched: its first word is then a real file. (Not `compgen -G`: nixpkgs builds
+# the stdenv's bash without readline, and with it go the completion builtins.)
+matched() { [ -e "$1" ]; }
 
 source="" config="" wasi_sdk="" std_out="" toolchain_out=""
 targets=()
@@ -57,7 +60,7 @@ rm -rf "$std_out"
 for target in "${targets[@]}"; do
   deps="$source/build/$host/stage0-std/$target/dist/deps"
   [ -d "$deps" ] || deps=$(dirname "$(find "$source/build/$host/stage0-std/$target" -name 'libstd-*.rlib' -path '*/deps/*' | head -n1)")
-  [ -d "$deps" ] && compgen -G "$deps/libstd-*.rlib" >/dev/null || fail "no libstd rlib for $target under $source/build/$host/stage0-std"
+  [ -d "$deps" ] && matched "$deps"/libstd-*.rlib || fail "no libstd rlib for $target under $source/build/$host/stage0-std"
   libdir="$std_out/lib/rustlib/$target/lib"
   mkdir -p "$libdir/self-contained"
   cp "$deps"/*.rlib "$libdir/"

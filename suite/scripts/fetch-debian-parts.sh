@@ -2,7 +2,9 @@
 # Downloads the Debian parts that stand in for the flake's network-only inputs, into a cache
 # keyed by version, without touching the system's apt configuration:
 #   - sid's wasi-libc (the wasm32-wasip2 sysroot that the wasi-sdk tarball would carry),
-#   - Debian's rustc 1.95.0 source (the upstream tree with tests/, repacked) and Debian's patches.
+#   - Debian's rustc 1.95.0 source (the upstream tree with tests/, repacked) and Debian's patches,
+#   - Debian's bash source (the upstream bash-5.3 tree, with the official bash53-NNN patches
+#     among Debian's), for build-nix-bash.sh.
 # The archive address is read from the system's own apt sources so that this script names none.
 #
 # usage: fetch-debian-parts.sh CACHE_DIR
@@ -12,13 +14,15 @@ set -euo pipefail
 cache=${1:?usage: fetch-debian-parts.sh CACHE_DIR}
 wasi_libc_version=${WASI_LIBC_DEB_VERSION:-0.0~git20260423.161b319-2}
 rustc_deb_version=${RUSTC_DEB_VERSION:-1.95.0+dfsg1-2}
+bash_deb_version=${BASH_DEB_VERSION:-5.3-4}
 
 mkdir -p "$cache"
 cache=$(cd "$cache" && pwd)
 
 archive_uri() {
   local uri=""
-  if compgen -G "/etc/apt/sources.list.d/*.sources" >/dev/null; then
+  local sources=(/etc/apt/sources.list.d/*.sources)
+  if [ -e "${sources[0]}" ]; then
     uri=$(awk '/^URIs:/ { for (i = 2; i <= NF; i++) if ($i !~ /security/) { print $i; exit } }' \
       /etc/apt/sources.list.d/*.sources)
   fi
@@ -92,7 +96,26 @@ if [ ! -f "$src_dl/.complete" ]; then
   touch "$src_dl/.complete"
 fi
 
+# --- bash source ------------------------------------------------------------------------
+bash_dl="$cache/bash-src-$bash_deb_version"
+if [ ! -f "$bash_dl/.complete" ]; then
+  private_apt
+  rm -rf "$bash_dl.tmp" && mkdir -p "$bash_dl.tmp"
+  (cd "$bash_dl.tmp" && apt-get "${apt_opts[@]}" source --download-only -qq "bash=$bash_deb_version")
+  bash_parts=("$bash_dl.tmp"/bash_*.orig.tar.xz "$bash_dl.tmp"/bash_*.debian.tar.xz)
+  if [ ! -f "${bash_parts[0]}" ] || [ ! -f "${bash_parts[1]}" ]; then
+    echo "fetch-debian-parts: Debian's bash $bash_deb_version source (orig + debian tarballs) did not download;" \
+      "set BASH_DEB_VERSION to a version sid has (apt-cache showsrc bash)" >&2
+    ls -la "$bash_dl.tmp" >&2
+    exit 1
+  fi
+  rm -rf "$bash_dl" && mv "$bash_dl.tmp" "$bash_dl"
+  touch "$bash_dl/.complete"
+fi
+
 echo "WASI_LIBC_ROOT=$wasi_libc_dir/root"
 echo "RUSTC_ORIG_TARBALL=$(ls "$src_dl"/rustc_*.orig.tar.xz)"
 echo "RUSTC_DEBIAN_TARBALL=$(ls "$src_dl"/rustc_*.debian.tar.xz)"
 echo "RUSTC_UPSTREAM_VERSION=$upstream_version"
+echo "BASH_ORIG_TARBALL=$(ls "$bash_dl"/bash_*.orig.tar.xz)"
+echo "BASH_DEBIAN_TARBALL=$(ls "$bash_dl"/bash_*.debian.tar.xz)"
