@@ -8,11 +8,10 @@
 
   outputs = { nixpkgs, wasip2, ... }:
     let
+      # The flake's own nixpkgs with its overlay, imported once per system and shared by every
+      # output below.
       forAllSystems = f: nixpkgs.lib.genAttrs (builtins.attrNames wasip2.packages) (system:
-        f (import nixpkgs {
-          inherit system;
-          overlays = [ wasip2.overlays.default ];
-        }));
+        f wasip2.legacyPackages.${system});
       projectFor = pkgs: wasip2.lib.craneProject {
         inherit pkgs;
         src = ./.;
@@ -33,7 +32,11 @@
         project.checks // {
           # Serves the component on a free loopback port, asserts the answers, always stops it.
           smoke = pkgs.runCommand "http-hello-smoke"
-            { nativeBuildInputs = [ pkgs.wasip2.wasmtime pkgs.curl ]; }
+            {
+              nativeBuildInputs = [ pkgs.wasip2.wasmtime pkgs.curl ];
+              # It listens on loopback, which the darwin sandbox denies unless allowed.
+              __darwinAllowLocalNetworking = true;
+            }
             ''
               bash ${./scripts/smoke.sh} ${project.package}/lib/http_hello.wasm | tee $out
             '';

@@ -8,11 +8,10 @@
 
   outputs = { nixpkgs, wasip2, ... }:
     let
+      # The flake's own nixpkgs with its overlay, imported once per system and shared by every
+      # output below.
       forAllSystems = f: nixpkgs.lib.genAttrs (builtins.attrNames wasip2.packages) (system:
-        f (import nixpkgs {
-          inherit system;
-          overlays = [ wasip2.overlays.default ];
-        }));
+        f wasip2.legacyPackages.${system});
       projectFor = pkgs: wasip2.lib.craneProject {
         inherit pkgs;
         src = ./.;
@@ -34,13 +33,7 @@
         project.checks // {
           # The component counts a file in a preopened folder and standard input.
           smoke = pkgs.runCommand "wordcount-smoke" { nativeBuildInputs = [ pkgs.wasip2.wasmtime ]; } ''
-            mkdir data && printf 'one two\nthree\n' > data/notes.txt
-            WORDCOUNT_FORMAT=json wasmtime run --dir data::/data --env WORDCOUNT_FORMAT \
-              ${project.package}/bin/wordcount.wasm /data/notes.txt > counts.json
-            grep -F '"lines":2,"words":3,"bytes":14' counts.json
-            echo 'a b c' | wasmtime run ${project.package}/bin/wordcount.wasm > stdin.txt
-            grep -E '^ +1 +3 +6 -$' stdin.txt
-            cat counts.json stdin.txt > $out
+            bash ${./scripts/smoke.sh} ${project.package}/bin/wordcount.wasm | tee $out
           '';
         });
     };

@@ -10,7 +10,8 @@ fail() { echo "smoke: $*" >&2; exit 1; }
 log=$(mktemp)
 # Port 0: the system picks a free port, and wasmtime prints the address it serves on.
 # `-S cli`: Rust's std imports wasi:cli interfaces, which `serve` only provides on request.
-wasmtime serve -S cli --addr 127.0.0.1:0 "$component" >"$log" 2>&1 &
+# `-C cache=n`: Wasmtime's compilation cache lives under $HOME, which a Nix build cannot write.
+wasmtime serve -C cache=n -S cli --addr 127.0.0.1:0 "$component" >"$log" 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -f "$log"' EXIT
 
