@@ -45,6 +45,9 @@
         import nixpkgs {
           inherit system;
           overlays = [ self.overlays.default ];
+          # nixos-26.05 is the last release for x86_64-darwin and warns on every import for it;
+          # the flake keeps the system, and this says so once, here.
+          config.allowDeprecatedx86_64Darwin = true;
         }
       );
 

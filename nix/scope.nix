@@ -3,7 +3,7 @@
 # `.override` (or for the whole scope with `overrideScope`).
 { lib
 , pkgs
-, # fenix's packages for the host system.
+, # fenix's functions (its default.nix) over `pkgs`.
   fenix
 }:
 let
@@ -27,8 +27,11 @@ lib.makeScope pkgs.newScope (self: {
     inherit (pkgs) wasmtime;
     minimumVersion = versions.minimumWasmtime;
   };
-  # wasm-ld, from the same LLVM release as the LLVM the from-source compiler links.
-  inherit (pkgs.llvmPackages) lld;
+  # Rust 1.95.0 is built with LLVM 22: the from-source compiler links it, the UI tests take its
+  # version and targets from its llvm-config (nixpkgs' default at the pin is 21), and wasm-ld
+  # comes from the same release.
+  llvmPackages = pkgs.llvmPackages_22;
+  inherit (self.llvmPackages) lld;
 
   toolchain = self.callPackage ./packages/toolchain.nix { inherit (rust) toolchainFile; };
   toolchain-fenix = self.callPackage ./packages/toolchain-fenix.nix {

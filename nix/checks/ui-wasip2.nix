@@ -6,7 +6,6 @@
 { lib
 , stdenv
 , python3
-, cmake
 , llvmPackages
 , wasmtime
 , wasi-sdk
@@ -40,12 +39,17 @@ stdenv.mkDerivation {
   inherit (toolchain) version;
   src = rustSource;
 
-  nativeBuildInputs = [
-    python3
-    cmake
-  ];
-  dontUseCmakeConfigure = true;
+  # No cmake: with an llvm-config and a local rebuild, bootstrap builds no LLVM and does not ask
+  # for it (src/bootstrap/src/core/sanity.rs in Rust 1.95).
+  nativeBuildInputs = [ python3 ];
   dontConfigure = true;
+  # nixpkgs' updateAutotoolsGnuConfigScripts hook runs even with dontConfigure and rewrites
+  # every config.guess/config.sub, which in vendored crates breaks cargo's checksums (nixpkgs'
+  # rustc and cargo set this too).
+  dontUpdateAutotoolsGnuConfigScripts = true;
+  # The tests run under Wasmtime with `--wasi inherit-network` (bootstrap's runner), and some
+  # bind loopback sockets, which the darwin sandbox denies unless allowed.
+  __darwinAllowLocalNetworking = true;
 
   env.WASI_SDK_PATH = "${wasi-sdk}";
 

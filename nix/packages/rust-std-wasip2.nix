@@ -7,7 +7,6 @@
 , symlinkJoin
 , patchelf
 , python3
-, cmake
 , rustc-build-scripts
 , rustSource
 , # A binary toolchain of the source's version, without a wasm32-wasip2 std of its own.
@@ -21,14 +20,14 @@ let
     inherit version;
     src = rustSource;
 
-    # Bootstrap's sanity check asks for cmake whenever no llvm-config is configured, even for a
-    # build that never touches LLVM.
-    nativeBuildInputs = [
-      python3
-      cmake
-    ];
-    dontUseCmakeConfigure = true;
+    # No cmake: Rust 1.95's sanity check asks for it only when LLVM is to be built, which a
+    # local rebuild never does (src/bootstrap/src/core/sanity.rs).
+    nativeBuildInputs = [ python3 ];
     dontConfigure = true;
+    # nixpkgs' updateAutotoolsGnuConfigScripts hook runs even with dontConfigure and rewrites
+    # every config.guess/config.sub, which in vendored crates breaks cargo's checksums (nixpkgs'
+    # rustc and cargo set this too).
+    dontUpdateAutotoolsGnuConfigScripts = true;
 
     env.WASI_SDK_PATH = "${wasi-sdk}";
 
@@ -44,6 +43,8 @@ let
       runHook postBuild
     '';
     dontInstall = true;
+    # A folder of rlibs and the SDK's wasm objects: fixup would strip them (rlibs break under
+    # darwin's `strip -S`) and ranlib the wasm libc.a; nothing in it needs fixing up.
     dontFixup = true;
 
     meta = {

@@ -61,8 +61,23 @@ stdenv.mkDerivation (finalAttrs: {
   dontUseNinjaBuild = true;
   dontUseNinjaInstall = true;
   dontConfigure = true;
+  # nixpkgs' updateAutotoolsGnuConfigScripts hook runs even with dontConfigure and rewrites
+  # every config.guess/config.sub, which in vendored crates breaks cargo's checksums (nixpkgs'
+  # rustc and cargo set this too).
+  dontUpdateAutotoolsGnuConfigScripts = true;
   enableParallelBuilding = true;
   requiredSystemFeatures = [ "big-parallel" ];
+  # Fixup's default strips everything under lib/: on darwin `strip -S` corrupts rlibs, and ranlib
+  # would rewrite the wasm libc.a of the sysroot. Only the host programs are stripped, as
+  # nixpkgs' rustc does.
+  stripDebugList = [ "bin" ];
+  # Bootstrap's tests and tools talk over loopback, which the darwin sandbox denies unless allowed.
+  __darwinAllowLocalNetworking = true;
+
+  # On darwin, nixpkgs' LLVM is built against libc++ and found at run time through an rpath:
+  # the link flags nixpkgs' rustc.nix gives the same external-LLVM build.
+  env.NIX_LDFLAGS = lib.optionalString (stdenv.hostPlatform.isDarwin && !bundledLLVM)
+    "-lc++ -lc++abi -rpath ${lib.getLib llvmShared}/lib";
 
   env.WASI_SDK_PATH = "${wasi-sdk}";
 
