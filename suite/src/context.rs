@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use anyhow::{Context as _, Result, bail};
 
 use crate::harness::{CheckResult, Verdict};
+use crate::nix_build::{BuildEnvironment, Stdenv};
 
 /// Shared state of one suite run. Parts that a check builds (the assembled SDK, the toolchain with
 /// the wasip2 std) are recorded here for the checks after it.
@@ -37,6 +38,11 @@ pub struct Parts {
     pub rust_source: Option<PathBuf>,
     /// The toolchain made by the fast from-source build: stage 0 plus the wasip2 std.
     pub wasip2_toolchain: Option<PathBuf>,
+    /// A cargo home holding the crates the Rust source's lock files name, fetched ahead: the
+    /// stand-in for the upstream tarball's vendor/, which Debian's source lacks.
+    pub cargo_home: Option<PathBuf>,
+    /// How a Nix build runs our scripts: nixpkgs-like bash, cleared environment, no network.
+    pub build_env: Option<BuildEnvironment>,
 }
 
 #[derive(Debug, Clone)]
@@ -45,6 +51,9 @@ pub struct DebianParts {
     pub rustc_orig_tarball: PathBuf,
     pub rustc_debian_tarball: PathBuf,
     pub rustc_version: String,
+    /// Upstream bash and Debian's packaging of it (which carries the upstream patches).
+    pub bash_orig_tarball: PathBuf,
+    pub bash_debian_tarball: PathBuf,
 }
 
 static LOG_COUNTER: AtomicUsize = AtomicUsize::new(0);
@@ -115,6 +124,26 @@ impl Context {
         text.push_str(&String::from_utf8_lossy(&output.stderr));
         std::fs::write(&log, text).with_context(|| format!("writing {}", log.display()))?;
         Ok(output)
+    }
+
+    /// A derivation's script, run as the derivation's build phase runs it (see `nix_build`) in a
+    /// fresh build folder `work/nix-build/<name>`, which is returned too (it is `$TMPDIR`).
+    pub fn nix_build_script(
+        &self,
+        name: &str,
+        stdenv: Stdenv,
+        inputs: &[&Path],
+        host_inputs: &[&str],
+        script: &Path,
+    ) -> Result<(Command, PathBuf)> {
+        let env = self
+            .parts
+            .build_env
+            .as_ref()
+            .context("no Nix build environment to run the script in (see the parts area)")?;
+        let dir = self.fresh_dir(&format!("nix-build/{name}"))?;
+        let command = env.script(stdenv, &dir, inputs, host_inputs, script)?;
+        Ok((command, dir))
     }
 
     /// A fresh, empty folder under the work directory.

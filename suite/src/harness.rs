@@ -161,4 +161,6 @@ pinned nixpkgs (`nix flake show`, `nix flake check`), fetching the wasi-sdk tarb
 toolchains by hash, building the derivations in the Nix sandbox, the full rustc-from-source build,
 and the templates' `nix flake check`. What ran above used Debian's Nix 2.8, Debian's LLVM 19 and
 sid's wasi-libc arranged as a wasi-sdk, rustup's Rust 1.95.0 with Debian's 1.95.0 source, and
-wasmtime-cli from crates.io.";
+wasmtime-cli from crates.io. The derivations' scripts ran as a Nix build runs them: bash built
+without readline, a cleared environment, HOME unwritable, only declared tools on PATH, no network;
+darwin-only attributes were checked by evaluation, not by a darwin build.";

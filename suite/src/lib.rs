@@ -5,6 +5,7 @@ pub mod areas;
 pub mod context;
 pub mod harness;
 pub mod lock;
+pub mod nix_build;
 pub mod wasm;
 
 pub use context::Context;

@@ -1,6 +1,7 @@
 //! One module per area of the suite, run in this order: later areas use the parts that earlier
 //! ones assembled or built.
 
+pub mod build_attributes;
 pub mod dev_env;
 pub mod doctor;
 pub mod nix;
@@ -14,6 +15,7 @@ use crate::Suite;
 pub fn run_all(suite: &mut Suite) {
     parts::run(suite);
     nix::run(suite);
+    build_attributes::run(suite);
     rust_std::run(suite);
     dev_env::run(suite);
     ui_tests::run(suite);

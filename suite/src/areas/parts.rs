@@ -7,6 +7,7 @@ use std::process::Command;
 use anyhow::{Context as _, Result, bail};
 
 use crate::context::{DebianParts, is_executable, stdout_text, which};
+use crate::nix_build::BuildEnvironment;
 use crate::wasm::expect_component;
 use crate::{Context, Suite, Verdict};
 
@@ -34,6 +35,11 @@ pub fn run(suite: &mut Suite) {
         find_wasmtime,
     );
     suite.check(AREA, "stage-0 toolchain is rustup's 1.95.0", find_stage0);
+    suite.check(
+        AREA,
+        "a Nix build's environment: bash without readline, no HOME, no network, declared PATH",
+        nix_build_environment,
+    );
 }
 
 fn fetch_debian(ctx: &mut Context) -> crate::CheckResult {
@@ -59,6 +65,8 @@ fn fetch_debian(ctx: &mut Context) -> crate::CheckResult {
         rustc_orig_tarball: value("RUSTC_ORIG_TARBALL")?.into(),
         rustc_debian_tarball: value("RUSTC_DEBIAN_TARBALL")?.into(),
         rustc_version: value("RUSTC_UPSTREAM_VERSION")?,
+        bash_orig_tarball: value("BASH_ORIG_TARBALL")?.into(),
+        bash_debian_tarball: value("BASH_DEBIAN_TARBALL")?.into(),
     };
     let detail = format!(
         "wasi-libc at {}, rustc {} source",
@@ -211,4 +219,114 @@ pub fn prepend_path(dir: &Path) -> std::ffi::OsString {
         paths.extend(std::env::split_paths(&old));
     }
     std::env::join_paths(paths).unwrap_or_default()
+}
+
+/// Builds nixpkgs' kind of bash, lays out the environment every derivation script of the suite
+/// runs in, and shows that it refuses what a Nix build refuses while the host's shell does not:
+/// the two faults that once passed here and broke in Nix (`compgen`, Wasmtime's default cache).
+fn nix_build_environment(ctx: &mut Context) -> crate::CheckResult {
+    let Some(debian) = ctx.parts.debian.clone() else {
+        return ctx.missing("no bash source (the Debian download did not succeed)");
+    };
+    let output = ctx.run(
+        "build-nix-bash",
+        Command::new("bash")
+            .arg(ctx.repo.join("suite/scripts/build-nix-bash.sh"))
+            .arg(&debian.bash_orig_tarball)
+            .arg(&debian.bash_debian_tarball)
+            .arg(&ctx.cache),
+    )?;
+    let bash = stdout_text(&output)
+        .lines()
+        .find_map(|l| l.strip_prefix("NIX_BASH=").map(PathBuf::from))
+        .context("build-nix-bash.sh printed no NIX_BASH")?;
+    let env = BuildEnvironment::create(&ctx.work.join("nix-build-env"), &bash)?;
+    ctx.parts.build_env = Some(env);
+
+    // Each probe: what it runs, and what the host's bash and the build environment must say.
+    let component = ctx.work.join("sdk-probe/hello.wasm");
+    let wasmtime = ctx
+        .parts
+        .wasmtime
+        .clone()
+        .context("no wasmtime (see the check above)")?;
+    let probes: &[(&str, String, bool, &str)] = &[
+        (
+            "compgen, as build-std.sh used it",
+            "compgen -G '/*' >/dev/null".into(),
+            true,
+            "compgen: command not found",
+        ),
+        (
+            "wasmtime with its default cache, as the smoke checks ran it",
+            format!("wasmtime run {}", component.display()),
+            true,
+            "failed to create cache directory",
+        ),
+        (
+            "a write to HOME",
+            "mkdir -p \"$HOME\"".into(),
+            true,
+            "homeless-shelter",
+        ),
+        (
+            "an interface other than loopback",
+            "! grep -v -e '^ *lo:' -e '|' /proc/net/dev".into(),
+            false,
+            "",
+        ),
+        (
+            "a host tool that no derivation declares (git)",
+            "command -v git".into(),
+            true,
+            "",
+        ),
+    ];
+    let dir = ctx.fresh_dir("nix-build-env-probes")?;
+    let mut refused = Vec::new();
+    for (what, line, host_passes, said) in probes {
+        let probe = dir.join("probe.sh");
+        std::fs::write(&probe, format!("set -eu\n{line}\n"))?;
+        let host = ctx.run_unchecked(
+            "probe-host",
+            Command::new("bash")
+                .arg(&probe)
+                .env("PATH", prepend_path(&wasmtime.join("bin"))),
+        )?;
+        let (mut in_nix, _) = ctx.nix_build_script(
+            "probe",
+            crate::nix_build::Stdenv::NoCC,
+            &[&wasmtime],
+            &[],
+            &probe,
+        )?;
+        let nix = ctx.run_unchecked("probe-nix-build", &mut in_nix)?;
+        let nix_text = crate::context::tail(&nix, 5);
+        if *host_passes {
+            if !host.status.success() {
+                bail!(
+                    "{what}: the host's bash failed it, so the probe proves nothing: {}",
+                    crate::context::tail(&host, 5)
+                );
+            }
+            if nix.status.success() || !nix_text.contains(said) {
+                bail!(
+                    "{what}: the Nix build environment did not refuse it as Nix does ({}): {nix_text}",
+                    nix.status
+                );
+            }
+            refused.push(*what);
+        } else if !nix.status.success() {
+            bail!("{what}: found in the Nix build environment: {nix_text}");
+        }
+    }
+    Ok(Verdict::Proved(format!(
+        "bash {} without readline; refused as in Nix, accepted by the host: {}; only loopback",
+        bash.parent()
+            .and_then(Path::parent)
+            .and_then(Path::file_name)
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        refused.join("; ")
+    )))
 }

@@ -1,5 +1,6 @@
 //! The fast from-source form (`packages.rust-std-wasip2`): the scripts the derivation runs,
-//! run here on rustup's 1.95.0 and Debian's 1.95.0 source with the Debian-assembled SDK.
+//! run here as its build phase runs them (nixpkgs-like bash, cleared environment, no network: see
+//! `nix_build`) on rustup's 1.95.0 and Debian's 1.95.0 source with the Debian-assembled SDK.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -8,6 +9,7 @@ use anyhow::{Context as _, Result, bail, ensure};
 
 use crate::areas::parts::{host_triple, prepend_path};
 use crate::context::stdout_text;
+use crate::nix_build::Stdenv;
 use crate::wasm::expect_component;
 use crate::{CheckResult, Context, Suite, Verdict};
 
@@ -23,6 +25,11 @@ pub fn run(suite: &mut Suite) {
         AREA,
         "Debian's 1.95.0 source prepared (patches, tests/ui)",
         prepare_source,
+    );
+    suite.check(
+        AREA,
+        "crates of the source's lock files fetched ahead (the build itself has no network)",
+        fetch_crates,
     );
     suite.check(
         AREA,
@@ -43,6 +50,29 @@ pub fn run(suite: &mut Suite) {
 
 fn script(ctx: &Context, name: &str) -> PathBuf {
     ctx.repo.join("scripts/rustc").join(name)
+}
+
+/// The packages the from-source derivations declare (nix/packages/rust-std-wasip2.nix,
+/// nix/checks/ui-wasip2.nix), as host programs; everything else on PATH is the stdenv's.
+const DECLARED_INPUTS: &[&str] = &["python3"];
+
+/// A script of the from-source derivations (the std, the UI checks) as their build phase runs
+/// it: `export HOME="$TMPDIR"` and `env.WASI_SDK_PATH` are what those derivations set.
+pub fn in_build_phase(ctx: &Context, name: &str, script: &Path) -> Result<Command> {
+    let (mut command, build_dir) =
+        ctx.nix_build_script(name, Stdenv::WithCC, &[], DECLARED_INPUTS, script)?;
+    command.env("HOME", &build_dir);
+    if let Some(sdk) = &ctx.parts.wasi_sdk {
+        command.env("WASI_SDK_PATH", sdk);
+    }
+    // Where the derivation has the tarball's vendor/ (bootstrap then passes --frozen), the suite
+    // has crates fetched ahead; either way cargo reaches no network.
+    if let Some(cargo_home) = &ctx.parts.cargo_home {
+        command
+            .env("CARGO_HOME", cargo_home)
+            .env("CARGO_NET_OFFLINE", "true");
+    }
+    Ok(command)
 }
 
 /// The arguments every bootstrap configuration of the suite shares: Debian's source lacks
@@ -116,9 +146,12 @@ fn refuses_bad_inputs(ctx: &mut Context) -> CheckResult {
     ));
 
     for (what, overrides, expected) in &cases {
-        let mut command = Command::new("bash");
+        let mut command = in_build_phase(
+            ctx,
+            "bootstrap-config-refusal",
+            &script(ctx, "bootstrap-config.sh"),
+        )?;
         command
-            .arg(script(ctx, "bootstrap-config.sh"))
             .arg("--source")
             .arg(&source)
             .arg("--host")
@@ -143,9 +176,12 @@ fn refuses_bad_inputs(ctx: &mut Context) -> CheckResult {
         );
     }
     // And the same arguments without a fault are accepted.
-    let mut good = Command::new("bash");
-    good.arg(script(ctx, "bootstrap-config.sh"))
-        .arg("--source")
+    let mut good = in_build_phase(
+        ctx,
+        "bootstrap-config-good",
+        &script(ctx, "bootstrap-config.sh"),
+    )?;
+    good.arg("--source")
         .arg(&source)
         .arg("--stage0")
         .arg(&stage0)
@@ -239,6 +275,54 @@ fn prepare_source(ctx: &mut Context) -> CheckResult {
     )))
 }
 
+/// The workspaces a std build and the UI tests compile (bootstrap, the library, compiletest's),
+/// fetched by their lock files into a cargo home kept in the cache, once per source.
+fn fetch_crates(ctx: &mut Context) -> CheckResult {
+    let (Some(source), Some(stage0), Some(debian)) = (
+        ctx.parts.rust_source.clone(),
+        ctx.parts.stage0.clone(),
+        ctx.parts.debian.clone(),
+    ) else {
+        return ctx.missing("needs the prepared source and the stage-0 toolchain");
+    };
+    let cargo_home = ctx
+        .cache
+        .join(format!("cargo-home-rust-{}", debian.rustc_version));
+    let stamp = cargo_home.join(".fetched");
+    let workspaces = ["src/bootstrap", "library", "."];
+    if !stamp.exists() {
+        for workspace in workspaces {
+            ctx.run(
+                "cargo-fetch",
+                Command::new(stage0.join("bin/cargo"))
+                    // Not --locked: Debian's patches change manifests, and the lock files
+                    // follow them here as they do in the build.
+                    .arg("fetch")
+                    .arg("--manifest-path")
+                    .arg(source.join(workspace).join("Cargo.toml"))
+                    .env("CARGO_HOME", &cargo_home)
+                    // The library's manifest uses cargo features that are unstable.
+                    .env("RUSTC_BOOTSTRAP", "1"),
+            )?;
+        }
+        std::fs::write(&stamp, "")?;
+    }
+    let crates = std::fs::read_dir(cargo_home.join("registry/cache"))?
+        .filter_map(|e| e.ok())
+        .map(|index| {
+            std::fs::read_dir(index.path())
+                .map(|d| d.count())
+                .unwrap_or(0)
+        })
+        .sum::<usize>();
+    ctx.parts.cargo_home = Some(cargo_home.clone());
+    Ok(Verdict::Proved(format!(
+        "{crates} crates for {} in {}",
+        workspaces.join(", "),
+        cargo_home.display()
+    )))
+}
+
 fn count_entries(dir: &Path) -> Result<usize> {
     let mut count = 0;
     let mut stack = vec![dir.to_path_buf()];
@@ -259,9 +343,8 @@ pub fn write_std_config(ctx: &Context, stage0: &Path, name: &str) -> Result<Path
     let (Some(source), Some(sdk)) = (&ctx.parts.rust_source, &ctx.parts.wasi_sdk) else {
         bail!("the source tree and the SDK are needed first");
     };
-    let mut command = Command::new("bash");
+    let mut command = in_build_phase(ctx, name, &script(ctx, "bootstrap-config.sh"))?;
     command
-        .arg(script(ctx, "bootstrap-config.sh"))
         .arg("--source")
         .arg(source)
         .arg("--stage0")
@@ -305,8 +388,7 @@ fn build_std(ctx: &mut Context) -> CheckResult {
     let _ = std::fs::remove_file(&stamp);
     let output = ctx.run(
         "build-std",
-        Command::new("bash")
-            .arg(script(ctx, "build-std.sh"))
+        in_build_phase(ctx, "rust-std-wasip2", &script(ctx, "build-std.sh"))?
             .arg("--source")
             .arg(&source)
             .arg("--config")

@@ -3,12 +3,11 @@
 //! stage 0 with the std from the fast from-source build and wasmtime from crates.io.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use anyhow::{Context as _, Result, ensure};
 use serde::Deserialize;
 
-use crate::areas::rust_std::write_std_config;
+use crate::areas::rust_std::{in_build_phase, write_std_config};
 use crate::{CheckResult, Context, Suite, Verdict};
 
 const AREA: &str = "ui-tests";
@@ -80,9 +79,8 @@ fn run_script(
     extra: &[&Path],
 ) -> Result<(bool, Report)> {
     let report_dir = ctx.fresh_dir(label)?;
-    let mut command = Command::new("bash");
+    let mut command = in_build_phase(ctx, label, &ui_dir(ctx).join("run-ui-tests.sh"))?;
     command
-        .arg(ui_dir(ctx).join("run-ui-tests.sh"))
         .arg("--source")
         .arg(&inputs.source)
         .arg("--config")
