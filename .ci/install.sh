@@ -16,6 +16,16 @@ if [ -n "$missing" ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
 
+# Nix's sandbox builds as unprivileged build users (the suite's nix-builds area).
+if ! getent group nixbld >/dev/null; then
+  echo "install: Nix build users nixbld1..4"
+  groupadd --system nixbld
+  for i in 1 2 3 4; do
+    useradd --system --gid nixbld --groups nixbld --home-dir /var/empty --no-create-home \
+      --shell /usr/sbin/nologin --comment "Nix build user $i" "nixbld$i"
+  done
+fi
+
 while read -r crate version binary; do
   case "$crate" in '' | '#'*) continue ;; esac
   root="$WASIP2_OFFLINE_CACHE/cargo-tools/$crate-$version"

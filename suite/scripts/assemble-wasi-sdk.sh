@@ -50,11 +50,14 @@ done
 
 # wasi-sdk's <target>-clang are links that clang decodes from its own name; Debian's clang lives
 # elsewhere, so small wrappers pass the same target, sysroot and resource directory explicitly.
+# They find the SDK from their own path, so the folder can move (the Nix stand-in packs it into
+# a tarball that unpacks in the store), as a real wasi-sdk can.
 for target in wasm32-wasip1 wasm32-wasip2; do
   for driver in clang clang++; do
     cat >"$out/bin/$target-$driver" <<WRAPPER
 #!/bin/sh
-exec "$llvm/bin/$driver" --target=$target --sysroot="$out/share/wasi-sysroot" -resource-dir="$resource" "\$@"
+sdk=\${0%/bin/*}
+exec "$llvm/bin/$driver" --target=$target --sysroot="\$sdk/share/wasi-sysroot" -resource-dir="\$sdk/${resource#"$out"/}" "\$@"
 WRAPPER
     chmod +x "$out/bin/$target-$driver"
   done

@@ -167,6 +167,27 @@ impl BuildEnvironment {
             .env("NIX_STORE", "/nix/store");
         Ok(command)
     }
+    /// The programs of the stdenv's tool folder (without the shell, which a Nix build brings
+    /// itself), or of the C compiler's: name and the real file behind it.
+    pub fn programs(&self, stdenv: Stdenv) -> Result<Vec<(String, PathBuf)>> {
+        let dir = match stdenv {
+            Stdenv::NoCC => &self.no_cc_bin,
+            Stdenv::WithCC => &self.cc_bin,
+        };
+        let mut programs = Vec::new();
+        for entry in std::fs::read_dir(dir)? {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name == "bash" || name == "sh" {
+                continue;
+            }
+            let real = std::fs::canonicalize(entry.path())
+                .with_context(|| format!("resolving {}", entry.path().display()))?;
+            programs.push((name, real));
+        }
+        programs.sort();
+        Ok(programs)
+    }
 }
 
 fn cores() -> String {

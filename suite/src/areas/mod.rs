@@ -5,6 +5,7 @@ pub mod build_attributes;
 pub mod dev_env;
 pub mod doctor;
 pub mod nix;
+pub mod nix_builds;
 pub mod parts;
 pub mod rust_std;
 pub mod templates;
@@ -17,6 +18,7 @@ pub fn run_all(suite: &mut Suite) {
     nix::run(suite);
     build_attributes::run(suite);
     rust_std::run(suite);
+    nix_builds::run(suite);
     dev_env::run(suite);
     ui_tests::run(suite);
     doctor::run(suite);

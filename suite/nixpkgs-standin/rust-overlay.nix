@@ -1,0 +1,36 @@
+# A stand-in for rust-overlay's overlay, as far as this flake uses it (`rust-bin.stable.<v>.default`
+# with `.override`, `rust-bin.fromRustupToolchainFile`), backed by rustup's official 1.95.0 (the
+# same dist artifacts rust-overlay serves) and, for a toolchain file that asks for wasm32-wasip2,
+# by that compiler with the wasip2 std the suite built from source (no binary wasip2 std can be
+# downloaded here). It proves nothing about rust-overlay's API: that is read in its source.
+{
+  overlays.default = final: _prev:
+    let
+      inherit (final) lib;
+      parts = builtins.fromJSON (builtins.readFile (builtins.getEnv "WASIP2_STANDIN_PARTS"));
+      # A toolchain folder added to the store, without its HTML documentation.
+      toolchain = name: path: builtins.path
+        {
+          inherit name path;
+          filter = p: _type: !(lib.hasSuffix "/share/doc" p);
+        } // { version = parts.rustVersion; };
+      release = toolchain "rust-${parts.rustVersion}" parts.rustupToolchain;
+      withWasip2 = toolchain "rust-${parts.rustVersion}-wasip2" parts.wasip2Toolchain;
+    in
+    {
+      rust-bin = {
+        stable.${parts.rustVersion}.default = release // {
+          # rust-src is the only extension the flake asks for; the release lacks it and the
+          # std-only build does not read it.
+          override = { extensions ? [ ], targets ? [ ] }:
+            assert lib.assertMsg (targets == [ ]) "rust-overlay stand-in: no binary std for ${toString targets} here";
+            assert lib.assertMsg (builtins.all (e: e == "rust-src") extensions) "rust-overlay stand-in: extensions ${toString extensions}";
+            release;
+        };
+        fromRustupToolchainFile = file:
+          let wanted = (lib.importTOML file).toolchain; in
+          assert lib.assertMsg (wanted.channel == parts.rustVersion) "rust-overlay stand-in: channel ${wanted.channel}, but the part is ${parts.rustVersion}";
+          if builtins.elem "wasm32-wasip2" (wanted.targets or [ ]) then withWasip2 else release;
+      };
+    };
+}

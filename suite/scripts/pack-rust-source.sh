@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Packs a prepared rustc source tree (prepare-rust-source.sh) into a stand-in for upstream's
+# rustc-<version>-src.tar.gz, so that the flake's from-source derivation
+# (nix/packages/rust-std-wasip2.nix) can build from it unchanged, offline, with its defaults.
+# Like upstream's dist source tarball (src/bootstrap/src/core/build_steps/dist.rs,
+# prepare_source_tarball) it has a top folder rustc-<version>-src, a vendor/ made by
+# `cargo vendor --versioned-dirs` and a .cargo/config.toml that is that command's output, and
+# no __pycache__. Differences, each for a reason:
+#   - vendor/ covers the workspaces a std build and compiletest need (the root one,
+#     src/bootstrap, library), taken offline from CARGO_HOME; upstream's also covers cargo,
+#     clippy's test dependencies, rust-analyzer, rustbook and rustc-perf's benchmarks.
+#   - Debian's source has no src/llvm-project, so no compiler-rt to build the optimized C
+#     intrinsics from: the tarball's own default profile (bootstrap.dist.toml, which bootstrap
+#     merges under the user's configuration for any source with a git-commit-info) says
+#     optimized-compiler-builtins = false. A configuration that asks for them still wins.
+#   - Debian's patches (applied by the preparing script) and its debian/ folder stay.
+# The archive is reproducible: sorted names, one fixed mtime (the source's commit date), owner
+# and group 0, no extended attributes; uncompressed unless OUT ends in .gz (gzip -n).
+#
+# usage: pack-rust-source.sh PREPARED_TREE CARGO_HOME OUT_TARBALL
+#   PREPARED_TREE  from prepare-rust-source.sh (its build/ and .prepared-from are left out)
+#   CARGO_HOME     a cargo home holding every crate of the three lock files (cargo fetch)
+#   OUT_TARBALL    the archive to write: .tar, or .tar.gz / .tgz for gzip
+#   CARGO          the cargo that vendors (default: rustup's 1.95.0 toolchain)
+set -euo pipefail
+
+usage="usage: pack-rust-source.sh PREPARED_TREE CARGO_HOME OUT_TARBALL"
+tree=${1:?$usage}
+cargo_home=${2:?$usage}
+out=${3:?$usage}
+cargo=${CARGO:-/root/.rustup/toolchains/1.95.0-x86_64-unknown-linux-gnu/bin/cargo}
+
+fail() { echo "pack-rust-source: $*" >&2; exit 1; }
+if [ ! -f "$tree/src/version" ] || [ ! -f "$tree/x.py" ]; then
+  fail "$tree is not a rustc source tree"
+fi
+[ -d "$cargo_home/registry" ] || fail "$cargo_home has no registry/ (fetch the crates first)"
+[ -x "$cargo" ] || fail "no cargo at $cargo (set CARGO)"
+tree=$(cd "$tree" && pwd)
+cargo_home=$(cd "$cargo_home" && pwd)
+mkdir -p "$(dirname "$out")"
+out="$(cd "$(dirname "$out")" && pwd)/$(basename "$out")"
+case "$out" in
+  *.tar) compress=false ;;
+  *.tar.gz | *.tgz) compress=true ;;
+  *) fail "OUT_TARBALL must end in .tar, .tar.gz or .tgz" ;;
+esac
+
+version=$(tr -d '[:space:]' <"$tree/src/version")
+name="rustc-$version-src"
+work=$(mktemp -d "${TMPDIR:-/tmp}/pack-rust-source.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+dest="$work/$name"
+mkdir "$dest"
+
+# 1. The tree, less the build, the preparing script's stamp, the vendor/ that is remade, Debian's
+# old source replacement (set aside by the preparing script) and Python's caches.
+tar -C "$tree" -cf - \
+  --exclude=./build --exclude=./.prepared-from --exclude=./vendor \
+  --exclude=./.cargo/config.toml.debian-vendor --exclude=__pycache__ . |
+  tar -C "$dest" -xf -
+
+# 2. vendor/ and the source replacement, as upstream's dist step makes them: cargo vendor's
+# stdout is the .cargo/config.toml. --locked: the lock files must already be the ones the build
+# resolves to, as bootstrap's --frozen requires.
+mkdir -p "$dest/.cargo"
+(
+  cd "$dest"
+  CARGO_HOME="$cargo_home" RUSTC_BOOTSTRAP=1 \
+    RUSTC="$(dirname "$cargo")/rustc" \
+    "$cargo" vendor --offline --locked --versioned-dirs \
+    --manifest-path Cargo.toml \
+    -s src/bootstrap/Cargo.toml \
+    -s library/Cargo.toml \
+    vendor >.cargo/config.toml
+)
+grep -q '^directory = "vendor"$' "$dest/.cargo/config.toml" ||
+  fail "cargo vendor wrote no source replacement: $(cat "$dest/.cargo/config.toml")"
+
+# 3. The dist profile: no compiler-rt sources in this tarball.
+defaults="$dest/src/bootstrap/defaults/bootstrap.dist.toml"
+[ -f "$defaults" ] || fail "no $defaults in the source"
+[ ! -e "$dest/src/llvm-project/compiler-rt" ] || fail "the source has compiler-rt: nothing to change"
+if ! grep -q '^optimized-compiler-builtins' "$defaults"; then
+  sed -i '/^\[build\]$/a\
+# This source has no src/llvm-project/compiler-rt to build the C intrinsics from.\
+optimized-compiler-builtins = false' "$defaults"
+fi
+grep -q '^optimized-compiler-builtins = false$' "$defaults" || fail "could not edit $defaults"
+
+# 4. The archive. The mtime is the source's commit date, from its git-commit-info.
+mtime=$(sed -n 3p "$dest/git-commit-info" 2>/dev/null || true)
+[ -n "$mtime" ] || mtime="1970-01-01"
+rm -f "$out" "$out.tmp"
+tar_args=(--sort=name --format=posix
+  "--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime"
+  --mtime="$mtime UTC" --owner=0 --group=0 --numeric-owner
+  --no-xattrs --no-acls --no-selinux -C "$work")
+if [ "$compress" = true ]; then
+  tar "${tar_args[@]}" -cf - "$name" | gzip -n -1 >"$out.tmp"
+else
+  tar "${tar_args[@]}" -cf "$out.tmp" "$name"
+fi
+mv "$out.tmp" "$out"
+crates=$(find "$dest/vendor" -mindepth 1 -maxdepth 1 -type d | wc -l)
+echo "pack-rust-source: $out ($(du -h "$out" | cut -f1), $crates vendored crates)"

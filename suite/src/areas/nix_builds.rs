@@ -1,0 +1,272 @@
+//! Nix itself builds the flake's derivations here, sandboxed (no network, build users, only
+//! declared inputs), on the nixpkgs stand-in (`suite/nixpkgs-standin/`) made of this machine's
+//! parts. The flake's own files are evaluated: `flake.nix`, `nix/overlay.nix`, `nix/scope.nix`
+//! and the package files, exactly as a user's Nix evaluates them over nixpkgs.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{Context as _, Result, bail, ensure};
+use serde_json::json;
+
+use crate::context::{stdout_text, tail, which};
+use crate::nix_build::Stdenv;
+use crate::{CheckResult, Context, Suite, Verdict};
+
+const AREA: &str = "nix-builds";
+
+pub fn run(suite: &mut Suite) {
+    suite.check(
+        AREA,
+        "stand-in parts written; Nix builds in its sandbox here",
+        prepare,
+    );
+    suite.check(
+        AREA,
+        "wasi-sdk built by Nix (sandbox on): its install check compiles C",
+        |ctx| build(ctx, "packages.x86_64-linux.wasi-sdk", &[]).map(Verdict::Proved),
+    );
+}
+
+/// Where the stand-in's parts file and packed parts go.
+fn standin_dir(ctx: &Context) -> PathBuf {
+    ctx.work.join("nixpkgs-standin")
+}
+
+/// Nix's settings for a sandboxed build here: build users, no substituters, the host folders
+/// the stand-in's packages link into, and the features our derivations ask for.
+fn sandboxed_nix(ctx: &Context, program: &str) -> Result<Command> {
+    let mut paths = vec![
+        "/usr".to_string(),
+        "/lib".to_string(),
+        "/lib64".to_string(),
+        "/etc/alternatives".to_string(),
+        "/bin/sh=/bin/busybox".to_string(),
+    ];
+    paths.push(ctx.cache.join("cargo-tools").display().to_string());
+    let mut command = Command::new(program);
+    command
+        .env(
+            "NIX_CONFIG",
+            format!(
+                "sandbox = true\nsubstituters =\nbuild-users-group = nixbld\nsystem-features = big-parallel\nextra-sandbox-paths = {}\n",
+                paths.join(" ")
+            ),
+        )
+        .env(
+            "WASIP2_STANDIN_PARTS",
+            standin_dir(ctx).join("parts.json"),
+        );
+    Ok(command)
+}
+
+fn prepare(ctx: &mut Context) -> CheckResult {
+    if which("nix-build").is_none() {
+        return ctx.missing("nix-build is not installed (apt-get install nix-bin)");
+    }
+    if !Path::new("/bin/busybox").exists() {
+        return ctx
+            .missing("no /bin/busybox for the sandbox's /bin/sh (apt-get install busybox-static)");
+    }
+    let (Some(env), Some(sdk), Some(wasmtime), Some(stage0), Some(toolchain)) = (
+        ctx.parts.build_env.clone(),
+        ctx.parts.wasi_sdk.clone(),
+        ctx.parts.wasmtime.clone(),
+        ctx.parts.stage0.clone(),
+        ctx.parts.wasip2_toolchain.clone(),
+    ) else {
+        return ctx.missing("needs the parts area's SDK, wasmtime, stage 0 and Nix build environment, and the rust-std area's toolchain");
+    };
+    let dir = ctx.fresh_dir("nixpkgs-standin")?;
+    let versions = nix_versions(ctx)?;
+    let full_version = versions["wasiSdk"]["fullVersion"]
+        .as_str()
+        .context("nix/versions.nix has no wasiSdk.fullVersion")?
+        .to_string();
+    // The SDK as its release tarball is laid out: one top folder named after the release, the
+    // sysroot inside it (the assembled folder links it from the cache), Debian's LLVM linked.
+    let release = format!("wasi-sdk-{full_version}-x86_64-linux");
+    let staging = dir.join(&release);
+    ctx.run(
+        "stage-wasi-sdk",
+        Command::new("cp").arg("-a").arg(&sdk).arg(&staging),
+    )?;
+    std::fs::remove_dir_all(staging.join("share"))?;
+    ctx.run(
+        "stage-wasi-sysroot",
+        Command::new("cp")
+            .arg("-rL")
+            .arg(sdk.join("share"))
+            .arg(staging.join("share")),
+    )?;
+    let sdk_tarball = dir.join(format!("{release}.tar.gz"));
+    ctx.run(
+        "pack-wasi-sdk",
+        Command::new("tar")
+            .arg("-C")
+            .arg(&dir)
+            .args([
+                "--sort=name",
+                "--mtime=@0",
+                "--owner=0",
+                "--group=0",
+                "--numeric-owner",
+            ])
+            .arg("-czf")
+            .arg(&sdk_tarball)
+            .arg(&release),
+    )?;
+    std::fs::remove_dir_all(&staging)?;
+    let to_map = |programs: Vec<(String, PathBuf)>| -> serde_json::Map<String, serde_json::Value> {
+        programs
+            .into_iter()
+            .map(|(name, path)| (name, json!(path)))
+            .collect()
+    };
+    let tool_dir = |program: &str| -> Result<PathBuf> {
+        which(program)
+            .as_deref()
+            .and_then(Path::parent)
+            .and_then(Path::parent)
+            .map(Path::to_path_buf)
+            .with_context(|| format!("{program} is not installed (bash .ci/install.sh)"))
+    };
+    let wasmtime_version = stdout_text(&ctx.run(
+        "wasmtime-version",
+        Command::new(wasmtime.join("bin/wasmtime")).arg("--version"),
+    )?)
+    .split_whitespace()
+    .nth(1)
+    .unwrap_or_default()
+    .to_string();
+    let parts = json!({
+        "bash": env.bash.parent().and_then(Path::parent),
+        "stdenvPrograms": to_map(env.programs(Stdenv::NoCC)?),
+        "ccPrograms": to_map(env.programs(Stdenv::WithCC)?),
+        "rustVersion": versions["rust"]["version"],
+        "rustupToolchain": std::fs::canonicalize(&stage0)?,
+        "wasip2Toolchain": toolchain,
+        "rustSourceTarball": dir.join("rustc-src.tar"),
+        "wasiSdkTarball": sdk_tarball,
+        "wasiSdkFullVersion": full_version,
+        "wasmtime": wasmtime,
+        "wasmtimeVersion": wasmtime_version,
+        "wasmTools": tool_dir("wasm-tools")?,
+        "nixpkgsFmt": tool_dir("nixpkgs-fmt")?,
+        "deadnix": tool_dir("deadnix")?,
+    });
+    std::fs::write(
+        dir.join("parts.json"),
+        serde_json::to_string_pretty(&parts)?,
+    )?;
+
+    // The sandbox is on: the build sees no network and no host folder it was not given. A new
+    // nonce each run, so Nix builds it now instead of reusing an earlier result.
+    let nonce = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)?
+        .as_nanos();
+    let probe = dir.join("probe.nix");
+    // Shell builtins only: nothing but /bin/sh is on the sandbox's PATH.
+    std::fs::write(
+        &probe,
+        format!(
+            "derivation {{ name = \"sandbox-probe\"; nonce = \"{nonce}\"; system = \"x86_64-linux\"; builder = \"/bin/sh\"; args = [ \"-c\" \"n=0; while read -r line; do n=$((n+1)); done < /proc/net/dev; test $n -le 3 && test ! -e /var && test ! -e /home && echo $HOME > $out\" ]; }}\n"
+        ),
+    )?;
+
+    let output = ctx.run(
+        "nix-sandbox-probe",
+        sandboxed_nix(ctx, "nix-build")?
+            .arg(&probe)
+            .arg("--no-out-link"),
+    )?;
+    let out = PathBuf::from(stdout_text(&output).trim());
+    let home = std::fs::read_to_string(&out).unwrap_or_default();
+    ensure!(
+        home.trim() == "/homeless-shelter",
+        "the sandbox probe saw HOME={home:?}"
+    );
+    Ok(Verdict::Proved(format!(
+        "parts in {}; a sandboxed build sees no /var or /home of the host, only loopback, HOME=/homeless-shelter",
+        dir.display()
+    )))
+}
+
+/// Builds one attribute of the flake's outputs on the stand-in; says seconds and output size.
+fn build(ctx: &mut Context, attribute: &str, extra: &[&str]) -> Result<String> {
+    if !standin_dir(ctx).join("parts.json").exists() {
+        bail!("the stand-in's parts were not written (see the check above)");
+    }
+    let already = in_store(ctx, attribute)?;
+    let started = Instant::now();
+    let output = ctx.run_unchecked(
+        "nix-build",
+        sandboxed_nix(ctx, "nix-build")?
+            .arg(ctx.repo.join("suite/nixpkgs-standin/flake-outputs.nix"))
+            .args(["-A", attribute, "--no-out-link", "--keep-failed"])
+            .args(extra),
+    )?;
+    let seconds = started.elapsed().as_secs_f64();
+    if !output.status.success() {
+        println!("[{AREA}] {attribute}: failed after {seconds:.0} s");
+        bail!(
+            "nix-build {attribute} failed ({}):\n{}",
+            output.status,
+            tail(&output, 30)
+        );
+    }
+    let out = stdout_text(&output).trim().to_string();
+    let size = du(ctx, Path::new(&out))?;
+    let how = if already {
+        "already in the store from an earlier build of the same derivation".to_string()
+    } else {
+        format!("built in {seconds:.0} s")
+    };
+    println!("[{AREA}] {attribute}: {how}, {size}");
+    Ok(format!("{out}: {how}, {size}"))
+}
+
+/// Whether the attribute's output is in the store already (Nix then builds nothing).
+fn in_store(ctx: &Context, attribute: &str) -> Result<bool> {
+    let output = ctx.run(
+        "nix-instantiate",
+        sandboxed_nix(ctx, "nix-instantiate")?
+            .arg(ctx.repo.join("suite/nixpkgs-standin/flake-outputs.nix"))
+            .args(["-A", attribute]),
+    )?;
+    let drv = stdout_text(&output).trim().to_string();
+    let outputs = ctx.run(
+        "nix-store-outputs",
+        Command::new("nix-store")
+            .args(["-q", "--outputs"])
+            .arg(&drv),
+    )?;
+    Ok(stdout_text(&outputs)
+        .lines()
+        .all(|out| Path::new(out.trim()).exists()))
+}
+
+fn du(ctx: &Context, path: &Path) -> Result<String> {
+    let output = ctx.run(
+        "du",
+        Command::new("du")
+            .args(["-sh", "--apparent-size"])
+            .arg(path),
+    )?;
+    Ok(stdout_text(&output)
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_string())
+}
+
+fn nix_versions(ctx: &Context) -> Result<serde_json::Value> {
+    let output = ctx.run(
+        "nix-versions",
+        ctx.nix("nix-instantiate")
+            .args(["--eval", "--strict", "--json"])
+            .arg(ctx.repo.join("nix/versions.nix")),
+    )?;
+    serde_json::from_slice(&output.stdout).context("nix/versions.nix evaluated to no JSON")
+}
