@@ -9,11 +9,16 @@
       inherit (final) lib;
       parts = builtins.fromJSON (builtins.readFile (builtins.getEnv "WASIP2_STANDIN_PARTS"));
       # A toolchain folder added to the store, without its HTML documentation.
-      toolchain = name: path: builtins.path
-        {
+      toolchain = name: path: {
+        type = "derivation";
+        inherit name;
+        version = parts.rustVersion;
+        outPath = builtins.path {
           inherit name path;
           filter = p: _type: !(lib.hasSuffix "/share/doc" p);
-        } // { version = parts.rustVersion; };
+        };
+        meta = { };
+      };
       release = toolchain "rust-${parts.rustVersion}" parts.rustupToolchain;
       withWasip2 = toolchain "rust-${parts.rustVersion}-wasip2" parts.wasip2Toolchain;
     in

@@ -10,6 +10,7 @@ use std::time::Instant;
 use anyhow::{Context as _, Result, bail, ensure};
 use serde_json::json;
 
+use crate::areas::nix::flake_copy;
 use crate::context::{stdout_text, tail, which};
 use crate::nix_build::Stdenv;
 use crate::{CheckResult, Context, Suite, Verdict};
@@ -26,6 +27,26 @@ pub fn run(suite: &mut Suite) {
         AREA,
         "wasi-sdk built by Nix (sandbox on): its install check compiles C",
         |ctx| build(ctx, "packages.x86_64-linux.wasi-sdk", &[]).map(Verdict::Proved),
+    );
+    suite.check(
+        AREA,
+        "checks.toolchain-component built by Nix: cargo makes a component, Wasmtime runs it",
+        |ctx| build(ctx, "checks.x86_64-linux.toolchain-component", &[]).map(Verdict::Proved),
+    );
+    suite.check(
+        AREA,
+        "a check that runs Wasmtime with its default cache fails in the Nix build",
+        |ctx| {
+            fault_caught(
+                ctx,
+                "nix/checks/toolchain-component.nix",
+                // Before the check points HOME at its build folder: HOME is the sandbox's.
+                "export HOME=",
+                "echo '(module (func (export \"_start\")))' > start.wat\n    wasmtime run start.wat\n    export HOME=",
+                "checks.x86_64-linux.toolchain-component",
+                "failed to create cache directory",
+            )
+        },
     );
 }
 
@@ -190,6 +211,41 @@ fn prepare(ctx: &mut Context) -> CheckResult {
     Ok(Verdict::Proved(format!(
         "parts in {}; a sandboxed build sees no /var or /home of the host, only loopback, HOME=/homeless-shelter",
         dir.display()
+    )))
+}
+
+/// A fault of a kind once found only by users: a copy of the repository with `from` replaced by
+/// `to` in `file`; the Nix build of `attribute` must fail, and say `said`.
+fn fault_caught(
+    ctx: &mut Context,
+    file: &str,
+    from: &str,
+    to: &str,
+    attribute: &str,
+    said: &str,
+) -> CheckResult {
+    let copy = flake_copy(ctx, "nix-builds-fault")?;
+    let text = std::fs::read_to_string(copy.join(file))?;
+    ensure!(text.contains(from), "{file} no longer contains {from:?}");
+    std::fs::write(copy.join(file), text.replacen(from, to, 1))?;
+    let output = ctx.run_unchecked(
+        "nix-build-fault",
+        sandboxed_nix(ctx, "nix-build")?
+            .arg(copy.join("suite/nixpkgs-standin/flake-outputs.nix"))
+            .args(["-A", attribute, "--no-out-link"]),
+    )?;
+    let text = tail(&output, 40);
+    ensure!(
+        !output.status.success(),
+        "the Nix build of {attribute} passed with the fault in {file}"
+    );
+    let line = text
+        .lines()
+        .find(|line| line.contains(said))
+        .with_context(|| format!("the Nix build failed, but not with {said:?}:\n{text}"))?;
+    Ok(Verdict::Proved(format!(
+        "{file} with the fault: the build of {attribute} failed: {}",
+        line.trim()
     )))
 }
 
