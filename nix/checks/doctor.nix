@@ -1,6 +1,8 @@
 # wasip2-doctor inside the default dev shell's environment: the toolchain, wasmtime, wasi-sdk and
 # LLD on PATH and the shell's variables set; every check must pass, live probes included.
-{ runCommand
+# runCommandCC, not runCommand: the C probe's build script is host code, which rustc links with
+# the host's `cc`, and a dev shell (mkShell) has one.
+{ runCommandCC
 , wasip2-doctor
 , toolchain
 , wasmtime
@@ -8,7 +10,7 @@
 , lld
 , devEnv
 }:
-runCommand "wasip2-doctor-check"
+runCommandCC "wasip2-doctor-check"
 {
   nativeBuildInputs = [
     wasip2-doctor

@@ -114,11 +114,58 @@ let
       name = file;
     };
 
+  # rustup's official 1.95.0 (the release nixpkgs 26.05 ships as rustc), added to the store
+  # without its HTML documentation.
+  rustRelease = {
+    type = "derivation";
+    name = "rust-${parts.rustVersion}";
+    pname = "rust";
+    version = parts.rustVersion;
+    outPath = builtins.path {
+      name = "rust-${parts.rustVersion}";
+      path = parts.rustupToolchain;
+      filter = p: _type: !(lib.hasSuffix "/share/doc" p);
+    };
+    meta = { };
+  };
+
+  # nixpkgs' importCargoLock: every crates.io package of the lock file, checked against the
+  # lock's checksum, unpacked as a vendor folder. The .crate files come from this machine's cargo
+  # cache instead of crates.io.
+  importCargoLock = { lockFile }:
+    let
+      lock = builtins.fromTOML (builtins.readFile lockFile);
+      fromCratesIo = builtins.filter
+        (p: (p.source or "") == "registry+https://github.com/rust-lang/crates.io-index")
+        lock.package;
+      crate = p: builtins.path {
+        name = "${p.name}-${p.version}.crate";
+        path = "${parts.cargoRegistryCache}/${p.name}-${p.version}.crate";
+        recursive = false;
+        sha256 = p.checksum;
+      };
+    in
+    runCommandWith
+      { crates = map (p: "${crate p}=${p.checksum}") fromCratesIo; }
+      "cargo-vendor-dir"
+      ''
+        mkdir -p $out
+        for entry in $crates; do
+          file=''${entry%%=*}
+          name=$(basename "$file" .crate)
+          dir=$out/''${name#*-}
+          mkdir -p "$dir"
+          tar xzf "$file" -C "$dir" --strip-components=1
+          printf '{"files":{},"package":"%s"}' "''${entry#*=}" > "$dir/.cargo-checksum.json"
+        done
+      '';
+
   base = final: {
     inherit lib stdenv stdenvNoCC fetchurl;
     newScope = scope: lib.callPackageWith (final // scope);
     callPackage = lib.callPackageWith final;
     runCommand = name: env: runCommandWith env name;
+    runCommandCC = name: env: buildCommand: stdenv.mkDerivation (env // { inherit name buildCommand; });
     symlinkJoin = args@{ name, paths, postBuild ? "", ... }:
       runCommandWith (removeAttrs args [ "name" "postBuild" ] // { inherit paths postBuild; }) name ''
         mkdir -p $out
@@ -138,6 +185,33 @@ let
         inherit shellHook;
         buildCommand = "echo 'a mkShell is for nix-shell and nix develop' > $out";
       });
+
+    rustc = rustRelease;
+    cargo = rustRelease;
+    # nixpkgs' buildRustPackage as far as our doctor uses it: the lock's crates vendored, a
+    # release build with cargoBuildFlags, the tests with cargoTestFlags (doCheck defaults to on),
+    # the built programs installed.
+    rustPlatform.buildRustPackage = fnOrAttrs:
+      stdenv.mkDerivation (finalAttrs:
+        let
+          attrs = if builtins.isFunction fnOrAttrs then fnOrAttrs finalAttrs else fnOrAttrs;
+          vendor = importCargoLock attrs.cargoLock;
+        in
+        removeAttrs attrs [ "cargoLock" ] // {
+          nativeBuildInputs = [ rustRelease ] ++ attrs.nativeBuildInputs or [ ];
+          doCheck = attrs.doCheck or true;
+          configurePhase = ''
+            export CARGO_HOME=$TMPDIR/cargo-home
+            mkdir -p $CARGO_HOME
+            printf '[source.crates-io]\nreplace-with = "vendored"\n[source.vendored]\ndirectory = "${vendor}"\n' > $CARGO_HOME/config.toml
+          '';
+          buildPhase = "cargo build --release --offline --frozen $cargoBuildFlags";
+          checkPhase = "cargo test --release --offline --frozen $cargoTestFlags";
+          installPhase = ''
+            mkdir -p $out/bin
+            find target/release -maxdepth 1 -type f -perm -u+x -exec cp {} $out/bin/ \;
+          '';
+        });
 
     python3 = tools "python3" "/usr/bin/python3";
     cmake = tools "cmake" "/usr/bin/cmake";

@@ -19,7 +19,8 @@
         };
         meta = { };
       };
-      release = toolchain "rust-${parts.rustVersion}" parts.rustupToolchain;
+      # The stand-in's rustc is the same rustup release.
+      release = final.rustc;
       withWasip2 = toolchain "rust-${parts.rustVersion}-wasip2" parts.wasip2Toolchain;
     in
     {

@@ -13,7 +13,16 @@
 #     intrinsics from: the tarball's own default profile (bootstrap.dist.toml, which bootstrap
 #     merges under the user's configuration for any source with a git-commit-info) says
 #     optimized-compiler-builtins = false. A configuration that asks for them still wins.
-#   - Debian's patches (applied by the preparing script) and its debian/ folder stay.
+#   - Two of Debian's patches, prune/d-0000-ignore-removed-submodules.patch and
+#     build/d-bootstrap-disable-git.patch, leave bootstrap and build_helper with dead code, an
+#     unused import, unused variables and unreachable code, which fail the build with
+#     rust.deny-warnings (bootstrap.py builds bootstrap with -Zwarnings): bootstrap allows the
+#     `unused` lints in every build, as it already does in its tests, and build_helper on the
+#     one function d-0000 cuts short. Their code is not otherwise changed.
+#   - Debian's other patches (applied by the preparing script) and its debian/ folder stay.
+#     Among them, d-0000 also drops the --frozen that upstream passes to cargo with vendor:
+#     the vendored crates and the lock files here are consistent all the same (cargo vendor
+#     --locked below).
 # The archive is reproducible: sorted names, one fixed mtime (the source's commit date), owner
 # and group 0, no extended attributes; uncompressed unless OUT ends in .gz (gzip -n).
 #
@@ -88,7 +97,18 @@ optimized-compiler-builtins = false' "$defaults"
 fi
 grep -q '^optimized-compiler-builtins = false$' "$defaults" || fail "could not edit $defaults"
 
-# 4. The archive. The mtime is the source's commit date, from its git-commit-info.
+# 4. The warnings that Debian's patches leave behind, allowed (see the top of this script).
+lib="$dest/src/bootstrap/src/lib.rs"
+util="$dest/src/build_helper/src/util.rs"
+sed -i 's/^#!\[cfg_attr(test, allow(unused))\]$/#![allow(unused)]/' "$lib"
+grep -q '^#!\[allow(unused)\]$' "$lib" || fail "could not allow unused lints in $lib"
+if ! grep -B1 '^pub fn parse_gitmodules(' "$util" | grep -q '^#\[allow(unused)\]$'; then
+  sed -i 's/^pub fn parse_gitmodules(/#[allow(unused)]\n&/' "$util"
+fi
+grep -B1 '^pub fn parse_gitmodules(' "$util" | grep -q '^#\[allow(unused)\]$' ||
+  fail "could not allow unused lints on parse_gitmodules in $util"
+
+# 5. The archive. The mtime is the source's commit date, from its git-commit-info.
 mtime=$(sed -n 3p "$dest/git-commit-info" 2>/dev/null || true)
 [ -n "$mtime" ] || mtime="1970-01-01"
 rm -f "$out" "$out.tmp"

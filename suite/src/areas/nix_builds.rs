@@ -35,6 +35,15 @@ pub fn run(suite: &mut Suite) {
     );
     suite.check(
         AREA,
+        "wasip2-doctor built by Nix (its tests run in the build); checks.doctor passes in the dev shell's environment",
+        |ctx| {
+            let package = build(ctx, "packages.x86_64-linux.wasip2-doctor", &[])?;
+            let check = build(ctx, "checks.x86_64-linux.doctor", &[])?;
+            Ok(Verdict::Proved(format!("{package}; {check}")))
+        },
+    );
+    suite.check(
+        AREA,
         "a check that runs Wasmtime with its default cache fails in the Nix build",
         |ctx| {
             fault_caught(
@@ -176,6 +185,7 @@ fn prepare(ctx: &mut Context) -> CheckResult {
         "wasmTools": tool_dir("wasm-tools")?,
         "nixpkgsFmt": tool_dir("nixpkgs-fmt")?,
         "deadnix": tool_dir("deadnix")?,
+        "cargoRegistryCache": cargo_registry_cache()?,
     });
     std::fs::write(
         dir.join("parts.json"),
@@ -247,6 +257,25 @@ fn fault_caught(
         "{file} with the fault: the build of {attribute} failed: {}",
         line.trim()
     )))
+}
+
+/// Where cargo keeps the .crate files it downloaded from crates.io: the workspace's crates are
+/// there once `cargo test` has built it.
+fn cargo_registry_cache() -> Result<PathBuf> {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .context("neither CARGO_HOME nor HOME is set")?;
+    let cache = home.join("registry/cache");
+    std::fs::read_dir(&cache)
+        .with_context(|| format!("reading {}", cache.display()))?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("index.crates.io-"))
+        })
+        .with_context(|| format!("no crates.io cache in {}", cache.display()))
 }
 
 /// Builds one attribute of the flake's outputs on the stand-in; says seconds and output size.
