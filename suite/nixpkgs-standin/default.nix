@@ -229,6 +229,8 @@ let
 
     wasmtime = hostPackage { pname = "wasmtime"; version = parts.wasmtimeVersion; programs.wasmtime = "${parts.wasmtime}/bin/wasmtime"; };
     wasm-tools = tools "wasm-tools" "${parts.wasmTools}/bin/wasm-tools";
+    wit-bindgen = tools "wit-bindgen" "${parts.witBindgen}/bin/wit-bindgen";
+    wac-cli = hostPackage { pname = "wac-cli"; programs.wac = "${parts.wacCli}/bin/wac"; meta.mainProgram = "wac"; };
     nixpkgs-fmt = tools "nixpkgs-fmt" "${parts.nixpkgsFmt}/bin/nixpkgs-fmt";
     deadnix = tools "deadnix" "${parts.deadnix}/bin/deadnix";
 

@@ -4,6 +4,10 @@
 # unpack, patch, configure, build, check, install, fixup (strip), installCheck, and buildCommand.
 # nixpkgs' setup hooks are not run: the inputs here carry none that our derivations need.
 # shellcheck shell=bash
+# Strict while setting up; the caller's options come back at the end, as nixpkgs' setup does (a
+# builder runs with -e only; nix-shell's own startup then runs with what it had).
+__setup_options=$-
+__setup_pipefail=$(shopt -po pipefail || true)
 set -eu
 set -o pipefail
 
@@ -145,3 +149,8 @@ genericBuild() {
     runPhase "$phase"
   done
 }
+
+case $__setup_options in *e*) ;; *) set +e ;; esac
+case $__setup_options in *u*) ;; *) set +u ;; esac
+eval "$__setup_pipefail"
+unset __setup_options __setup_pipefail

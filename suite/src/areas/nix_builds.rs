@@ -44,6 +44,11 @@ pub fn run(suite: &mut Suite) {
     );
     suite.check(
         AREA,
+        "nix-shell of devShells.default: a template's cargo test and cargo run under Wasmtime",
+        dev_shell,
+    );
+    suite.check(
+        AREA,
         "a check that runs Wasmtime with its default cache fails in the Nix build",
         |ctx| {
             fault_caught(
@@ -185,6 +190,8 @@ fn prepare(ctx: &mut Context) -> CheckResult {
         "wasmTools": tool_dir("wasm-tools")?,
         "nixpkgsFmt": tool_dir("nixpkgs-fmt")?,
         "deadnix": tool_dir("deadnix")?,
+        "witBindgen": tool_dir("wit-bindgen")?,
+        "wacCli": tool_dir("wac")?,
         "cargoRegistryCache": cargo_registry_cache()?,
     });
     std::fs::write(
@@ -221,6 +228,69 @@ fn prepare(ctx: &mut Context) -> CheckResult {
     Ok(Verdict::Proved(format!(
         "parts in {}; a sandboxed build sees no /var or /home of the host, only loopback, HOME=/homeless-shelter",
         dir.display()
+    )))
+}
+
+/// The everyday shell as a user enters it (`nix-shell`, Nix 2.8's `nix develop`), with only what
+/// the shell provides (`--pure`), and in it the wordcount template's tests and a run.
+fn dev_shell(ctx: &mut Context) -> CheckResult {
+    if !standin_dir(ctx).join("parts.json").exists() {
+        bail!("the stand-in's parts were not written (see the first check of this area)");
+    }
+    let project = ctx.fresh_dir("nix-shell-wordcount")?;
+    ctx.run(
+        "copy-template",
+        Command::new("cp")
+            .arg("-r")
+            .arg(ctx.repo.join("templates/wasip2/."))
+            .arg(&project),
+    )?;
+    let Some(env) = ctx.parts.build_env.clone() else {
+        bail!("no Nix build environment (see the parts area)");
+    };
+    let started = Instant::now();
+    let output = ctx.run(
+        "nix-shell",
+        sandboxed_nix(ctx, "nix-shell")?
+            .current_dir(&project)
+            .arg(ctx.repo.join("suite/nixpkgs-standin/flake-outputs.nix"))
+            .args(["-A", "devShells.x86_64-linux.default", "--pure", "--run"])
+            .arg("wasip2-doctor --quick && cargo test --offline && echo 'a b c' | cargo run --offline --quiet")
+            .env("NIX_BUILD_SHELL", &env.bash),
+    )?;
+    let said = format!(
+        "{}{}",
+        stdout_text(&output),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    ensure!(
+        said.contains("wasm32-wasip2 shell: Rust"),
+        "the shell's greeting is missing:\n{}",
+        tail(&output, 20)
+    );
+    let passed: usize = said
+        .lines()
+        .filter_map(|l| l.strip_prefix("test result: ok. "))
+        .filter_map(|l| l.split_whitespace().next()?.parse::<usize>().ok())
+        .sum();
+    ensure!(
+        passed > 0,
+        "cargo test in the shell passed no test:\n{said}"
+    );
+    let counted = stdout_text(&output)
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    ensure!(
+        counted == "1 3 6 -",
+        "cargo run in the shell printed {counted:?} for 'a b c'"
+    );
+    Ok(Verdict::Proved(format!(
+        "in {:.0} s: the doctor's quick checks pass; {passed} tests passed under Wasmtime; cargo run counted 'a b c' as {counted:?}",
+        started.elapsed().as_secs_f64()
     )))
 }
 
