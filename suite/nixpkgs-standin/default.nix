@@ -91,8 +91,9 @@ let
     in
     final;
 
-  stdenvNoCC = makeStdenv "stdenv-no-cc" [ stdenvTools ];
-  stdenv = makeStdenv "stdenv" [ ccTools stdenvTools ];
+  # initialPath as nixpkgs' common-path.nix has it (the GNU tools and bash), the C compiler first.
+  stdenvNoCC = makeStdenv "stdenv-no-cc" [ stdenvTools bash ];
+  stdenv = makeStdenv "stdenv" [ ccTools stdenvTools bash ];
 
   runCommandWith = env: name: buildCommand:
     stdenvNoCC.mkDerivation (env // { inherit name buildCommand; });
@@ -108,9 +109,13 @@ let
         (_: parts.wasiSdkTarball);
       file = baseNameOf url;
     in
+    let
+      part = known.${file} or (throw "nixpkgs stand-in: fetchurl has no part for ${url}; it knows ${lib.concatStringsSep ", " (builtins.attrNames known)}");
+    in
     assert lib.assertMsg (lib.hasPrefix "sha256-" hash) "fetchurl: ${url}: hash ${hash} is not SRI (sha256-…)";
+    assert lib.assertMsg (builtins.pathExists part) "nixpkgs stand-in: the part for ${url}, ${part}, was not made (the offline suite makes it)";
     builtins.path {
-      path = known.${file} or (throw "nixpkgs stand-in: fetchurl has no part for ${url}; it knows ${lib.concatStringsSep ", " (builtins.attrNames known)}");
+      path = part;
       name = file;
     };
 
@@ -159,6 +164,8 @@ let
           printf '{"files":{},"package":"%s"}' "''${entry#*=}" > "$dir/.cargo-checksum.json"
         done
       '';
+
+  llvm22 = hostPackage { pname = "llvm"; version = parts.llvm22Version; programs.llvm-config = "/usr/lib/llvm-22/bin/llvm-config"; };
 
   base = final: {
     inherit lib stdenv stdenvNoCC fetchurl;
@@ -220,6 +227,7 @@ let
     which = tools "which" "/usr/bin/which";
     file = tools "file" "/usr/bin/file";
     curl = tools "curl" "/usr/bin/curl";
+    git = tools "git" "/usr/bin/git";
     patchelf = tools "patchelf" "/usr/bin/patchelf";
     openssl = library "openssl";
     zlib = library "zlib";
@@ -233,11 +241,13 @@ let
     wac-cli = hostPackage { pname = "wac-cli"; programs.wac = "${parts.wacCli}/bin/wac"; meta.mainProgram = "wac"; };
     nixpkgs-fmt = tools "nixpkgs-fmt" "${parts.nixpkgsFmt}/bin/nixpkgs-fmt";
     deadnix = tools "deadnix" "${parts.deadnix}/bin/deadnix";
+    statix = throw "nixpkgs stand-in: statix has no part here (the crate named statix on crates.io is another program)";
 
     # Rust 1.95.0 is built with LLVM 22: Debian's llvm-22 stands in for its llvm-config; its LLD
     # is Debian's lld-19 (the version it reports).
     llvmPackages_22 = {
-      libllvm = hostPackage { pname = "llvm"; version = "22"; programs.llvm-config = "/usr/lib/llvm-22/bin/llvm-config"; };
+      # Debian's is built with shared libraries already, which is what the override asks for.
+      libllvm = llvm22 // { override = _: llvm22; };
       lld = hostPackage { pname = "lld"; version = "19"; programs = { wasm-ld = "/usr/lib/llvm-19/bin/wasm-ld"; "ld.lld" = "/usr/lib/llvm-19/bin/ld.lld"; }; };
     };
     llvmPackages = throw "nixpkgs stand-in: llvmPackages (LLVM 21 at the pin) has no part here; the flake uses llvmPackages_22";

@@ -8,10 +8,11 @@
 # no __pycache__. Differences, each for a reason:
 #   - vendor/ covers the workspaces a std build and compiletest need (the root one,
 #     src/bootstrap, library), taken offline from CARGO_HOME; upstream's also covers cargo,
-#     clippy's test dependencies, rust-analyzer, rustbook and rustc-perf's benchmarks.
+#     clippy's test dependencies, rust-analyzer, rustbook, the cranelift and GCC backends,
+#     opt-dist, the book's trpl and rustc-perf's benchmarks.
 #   - Debian's source has no src/llvm-project, so no compiler-rt to build the optimized C
 #     intrinsics from: the tarball's own default profile (bootstrap.dist.toml, which bootstrap
-#     merges under the user's configuration for any source with a git-commit-info) says
+#     merges under the user's configuration when it builds from a tarball) says
 #     optimized-compiler-builtins = false. A configuration that asks for them still wins.
 #   - Two of Debian's patches, prune/d-0000-ignore-removed-submodules.patch and
 #     build/d-bootstrap-disable-git.patch, leave bootstrap and build_helper with dead code, an
@@ -24,7 +25,7 @@
 #     the vendored crates and the lock files here are consistent all the same (cargo vendor
 #     --locked below).
 # The archive is reproducible: sorted names, one fixed mtime (the source's commit date), owner
-# and group 0, no extended attributes; uncompressed unless OUT ends in .gz (gzip -n).
+# and group 0, no extended attributes; gzip -n -1 for .tar.gz and .tgz, else uncompressed.
 #
 # usage: pack-rust-source.sh PREPARED_TREE CARGO_HOME OUT_TARBALL
 #   PREPARED_TREE  from prepare-rust-source.sh (its build/ and .prepared-from are left out)
@@ -72,8 +73,9 @@ tar -C "$tree" -cf - \
 # 2. vendor/ and the source replacement, as upstream's dist step makes them: cargo vendor's
 # stdout is the .cargo/config.toml. --locked: the lock files must already be the ones the build
 # resolves to, as bootstrap's --frozen requires.
+# Its progress (a line a crate) is shown only when it fails.
 mkdir -p "$dest/.cargo"
-(
+if ! (
   cd "$dest"
   CARGO_HOME="$cargo_home" RUSTC_BOOTSTRAP=1 \
     RUSTC="$(dirname "$cargo")/rustc" \
@@ -81,8 +83,11 @@ mkdir -p "$dest/.cargo"
     --manifest-path Cargo.toml \
     -s src/bootstrap/Cargo.toml \
     -s library/Cargo.toml \
-    vendor >.cargo/config.toml
-)
+    vendor >.cargo/config.toml 2>"$work/vendor.log"
+); then
+  cat "$work/vendor.log" >&2
+  fail "cargo vendor failed: the lock files need crates that $cargo_home does not hold"
+fi
 grep -q '^directory = "vendor"$' "$dest/.cargo/config.toml" ||
   fail "cargo vendor wrote no source replacement: $(cat "$dest/.cargo/config.toml")"
 

@@ -25,6 +25,11 @@ pub fn run(suite: &mut Suite) {
     );
     suite.check(
         AREA,
+        "every package, shell and check evaluates to a .drv for the four systems",
+        every_output,
+    );
+    suite.check(
+        AREA,
         "wasi-sdk built by Nix (sandbox on): its install check compiles C",
         |ctx| build(ctx, "packages.x86_64-linux.wasi-sdk", &[]).map(Verdict::Proved),
     );
@@ -41,6 +46,13 @@ pub fn run(suite: &mut Suite) {
             let check = build(ctx, "checks.x86_64-linux.doctor", &[])?;
             Ok(Verdict::Proved(format!("{package}; {check}")))
         },
+    );
+    suite.check(
+        AREA,
+        "rust-std-wasip2 built by Nix: bootstrap in the sandbox, then the join; its compiler makes a component Wasmtime runs",
+        |ctx| build(ctx, "packages.x86_64-linux.rust-std-wasip2", &[]).and_then(|built| {
+            std_runs(ctx, &built)
+        }),
     );
     suite.check(
         AREA,
@@ -153,6 +165,10 @@ fn prepare(ctx: &mut Context) -> CheckResult {
             .arg(&release),
     )?;
     std::fs::remove_dir_all(&staging)?;
+    let rust_source = pack_rust_source(
+        ctx,
+        versions["rust"]["version"].as_str().unwrap_or_default(),
+    )?;
     let to_map = |programs: Vec<(String, PathBuf)>| -> serde_json::Map<String, serde_json::Value> {
         programs
             .into_iter()
@@ -182,7 +198,7 @@ fn prepare(ctx: &mut Context) -> CheckResult {
         "rustVersion": versions["rust"]["version"],
         "rustupToolchain": std::fs::canonicalize(&stage0)?,
         "wasip2Toolchain": toolchain,
-        "rustSourceTarball": dir.join("rustc-src.tar"),
+        "rustSourceTarball": rust_source,
         "wasiSdkTarball": sdk_tarball,
         "wasiSdkFullVersion": full_version,
         "wasmtime": wasmtime,
@@ -190,6 +206,7 @@ fn prepare(ctx: &mut Context) -> CheckResult {
         "wasmTools": tool_dir("wasm-tools")?,
         "nixpkgsFmt": tool_dir("nixpkgs-fmt")?,
         "deadnix": tool_dir("deadnix")?,
+        "llvm22Version": llvm22_version(ctx)?,
         "witBindgen": tool_dir("wit-bindgen")?,
         "wacCli": tool_dir("wac")?,
         "cargoRegistryCache": cargo_registry_cache()?,
@@ -228,6 +245,90 @@ fn prepare(ctx: &mut Context) -> CheckResult {
     Ok(Verdict::Proved(format!(
         "parts in {}; a sandboxed build sees no /var or /home of the host, only loopback, HOME=/homeless-shelter",
         dir.display()
+    )))
+}
+
+/// Outputs that cannot evaluate on the stand-in, and why: what they need is not stood in.
+const NOT_STOOD_IN: &[(&str, &str)] = &[
+    (
+        "template-",
+        "the templates' checks are crane builds, and crane is not stood in",
+    ),
+    (
+        "fenix",
+        "fenix reads its channel manifest by import-from-derivation, from the network",
+    ),
+    ("nix-style", "statix has no part here"),
+];
+
+fn every_output(ctx: &mut Context) -> CheckResult {
+    if !standin_dir(ctx).join("parts.json").exists() {
+        bail!("the stand-in's parts were not written (see the first check of this area)");
+    }
+    let output = ctx.run(
+        "every-output",
+        sandboxed_nix(ctx, "nix-instantiate")?
+            .args(["--eval", "--strict", "--json"])
+            .arg(ctx.repo.join("suite/nixpkgs-standin/every-output.nix")),
+    )?;
+    let evaluated: serde_json::Value =
+        serde_json::from_slice(&output.stdout).context("every-output.nix gave no JSON")?;
+    let (mut ok, mut refused) = (0, Vec::new());
+    for (kind, systems) in evaluated.as_object().context("no outputs")? {
+        for (system, names) in systems.as_object().context("no systems")? {
+            for (name, success) in names.as_object().context("no names")? {
+                if success == true {
+                    ok += 1;
+                    continue;
+                }
+                let Some((_, why)) = NOT_STOOD_IN.iter().find(|(part, _)| name.contains(part))
+                else {
+                    bail!("{kind}.{system}.{name} does not evaluate on the stand-in");
+                };
+                refused.push(format!("{kind}.{name} ({why})"));
+            }
+        }
+    }
+    refused.sort();
+    refused.dedup();
+    ensure!(ok > 0, "no output evaluated");
+    Ok(Verdict::Proved(format!(
+        "{ok} outputs evaluate to a .drv; not stood in, so not evaluated: {}",
+        refused.join("; ")
+    )))
+}
+
+/// The joined toolchain's rustc builds a component for wasm32-wasip2 against the std the Nix
+/// build made, and Wasmtime runs it.
+fn std_runs(ctx: &Context, built: &str) -> CheckResult {
+    let toolchain = PathBuf::from(built.split(':').next().unwrap_or_default());
+    let dir = ctx.fresh_dir("nix-built-std-hello")?;
+    std::fs::write(
+        dir.join("hello.rs"),
+        "fn main() { println!(\"hello from the std Nix built\"); }\n",
+    )?;
+    ctx.run(
+        "nix-std-hello",
+        Command::new(toolchain.join("bin/rustc"))
+            .args(["--target", "wasm32-wasip2", "hello.rs", "-o", "hello.wasm"])
+            .current_dir(&dir),
+    )?;
+    crate::wasm::expect_component(&dir.join("hello.wasm"))?;
+    let wasmtime = ctx.parts.wasmtime.clone().context("no wasmtime")?;
+    let output = ctx.run(
+        "nix-std-hello-run",
+        Command::new(wasmtime.join("bin/wasmtime"))
+            .arg("run")
+            .arg(dir.join("hello.wasm")),
+    )?;
+    let said = stdout_text(&output);
+    ensure!(
+        said.trim() == "hello from the std Nix built",
+        "the component printed {said:?}"
+    );
+    Ok(Verdict::Proved(format!(
+        "{built}; its rustc made a component that printed {:?}",
+        said.trim()
     )))
 }
 
@@ -327,6 +428,48 @@ fn fault_caught(
         "{file} with the fault: the build of {attribute} failed: {}",
         line.trim()
     )))
+}
+
+/// The stand-in for `rustc-<version>-src.tar.gz`: the prepared Debian tree with a vendor/
+/// (suite/scripts/pack-rust-source.sh), kept in the cache while tree and script are unchanged.
+fn pack_rust_source(ctx: &Context, version: &str) -> Result<PathBuf> {
+    let (Some(tree), Some(cargo_home)) = (&ctx.parts.rust_source, &ctx.parts.cargo_home) else {
+        bail!("needs the rust-std area's prepared source and fetched crates");
+    };
+    let script = ctx.repo.join("suite/scripts/pack-rust-source.sh");
+    let recipe = format!(
+        "{}\n{}",
+        std::fs::read_to_string(tree.join(".prepared-from"))?,
+        std::fs::read_to_string(&script)?
+    );
+    let dir = ctx.cache.join("nixpkgs-standin");
+    std::fs::create_dir_all(&dir)?;
+    let tarball = dir.join(format!("rustc-{version}-src.tar.gz"));
+    let stamp = dir.join(format!("rustc-{version}-src.recipe"));
+    if tarball.exists() && std::fs::read_to_string(&stamp).ok().as_deref() == Some(recipe.as_str())
+    {
+        return Ok(tarball);
+    }
+    let _ = std::fs::remove_file(&stamp);
+    ctx.run(
+        "pack-rust-source",
+        Command::new("bash")
+            .arg(&script)
+            .arg(tree)
+            .arg(cargo_home)
+            .arg(&tarball),
+    )?;
+    std::fs::write(&stamp, recipe)?;
+    Ok(tarball)
+}
+
+/// Debian's LLVM 22 stands in for nixpkgs' llvmPackages_22.
+fn llvm22_version(ctx: &Context) -> Result<String> {
+    let output = ctx.run(
+        "llvm-config-22",
+        Command::new("/usr/lib/llvm-22/bin/llvm-config").arg("--version"),
+    )?;
+    Ok(stdout_text(&output).trim().to_string())
 }
 
 /// Where cargo keeps the .crate files it downloaded from crates.io: the workspace's crates are
