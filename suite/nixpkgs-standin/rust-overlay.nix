@@ -22,16 +22,30 @@
       # The stand-in's rustc is the same rustup release.
       release = final.rustc;
       withWasip2 = toolchain "rust-${parts.rustVersion}-wasip2" parts.wasip2Toolchain;
+      # rustup's rust-src component: the library's source at lib/rustlib/src/rust, which
+      # diagnostics quote (UI tests compare them). rustup here has none, so it comes from the
+      # source part; the compiler is copied, as rustc takes its sysroot from its real path.
+      withSource = final.runCommand "rust-${parts.rustVersion}-with-rust-src"
+        {
+          source = builtins.path { path = parts.rustSourceTarball; name = "rustc-${parts.rustVersion}-src.tar.gz"; };
+          passthru.version = parts.rustVersion;
+        }
+        ''
+          cp -a ${release}/. $out
+          chmod -R u+w $out
+          mkdir -p $out/lib/rustlib/src/rust
+          tar xzf "$source" -C $out/lib/rustlib/src/rust --strip-components=1 \
+            rustc-${parts.rustVersion}-src/library rustc-${parts.rustVersion}-src/Cargo.lock
+        '';
     in
     {
       rust-bin = {
         stable.${parts.rustVersion}.default = release // {
-          # rust-src is the only extension the flake asks for; the release lacks it and the
-          # std-only build does not read it.
+          # rust-src is the only extension the flake asks for.
           override = { extensions ? [ ], targets ? [ ] }:
             assert lib.assertMsg (targets == [ ]) "rust-overlay stand-in: no binary std for ${toString targets} here";
             assert lib.assertMsg (builtins.all (e: e == "rust-src") extensions) "rust-overlay stand-in: extensions ${toString extensions}";
-            release;
+            if extensions == [ ] then release else withSource;
         };
         fromRustupToolchainFile = file:
           let wanted = (lib.importTOML file).toolchain; in

@@ -31,28 +31,47 @@ pub fn run(suite: &mut Suite) {
     suite.check(
         AREA,
         "wasi-sdk built by Nix (sandbox on): its install check compiles C",
-        |ctx| build(ctx, "packages.x86_64-linux.wasi-sdk", &[]).map(Verdict::Proved),
+        |ctx| build(ctx, "packages.x86_64-linux.wasi-sdk").map(Verdict::Proved),
     );
     suite.check(
         AREA,
         "checks.toolchain-component built by Nix: cargo makes a component, Wasmtime runs it",
-        |ctx| build(ctx, "checks.x86_64-linux.toolchain-component", &[]).map(Verdict::Proved),
+        |ctx| build(ctx, "checks.x86_64-linux.toolchain-component").map(Verdict::Proved),
     );
     suite.check(
         AREA,
         "wasip2-doctor built by Nix (its tests run in the build); checks.doctor passes in the dev shell's environment",
         |ctx| {
-            let package = build(ctx, "packages.x86_64-linux.wasip2-doctor", &[])?;
-            let check = build(ctx, "checks.x86_64-linux.doctor", &[])?;
+            let package = build(ctx, "packages.x86_64-linux.wasip2-doctor")?;
+            let check = build(ctx, "checks.x86_64-linux.doctor")?;
             Ok(Verdict::Proved(format!("{package}; {check}")))
         },
     );
     suite.check(
         AREA,
         "rust-std-wasip2 built by Nix: bootstrap in the sandbox, then the join; its compiler makes a component Wasmtime runs",
-        |ctx| build(ctx, "packages.x86_64-linux.rust-std-wasip2", &[]).and_then(|built| {
+        |ctx| build(ctx, "packages.x86_64-linux.rust-std-wasip2").and_then(|built| {
             std_runs(ctx, &built)
         }),
+    );
+    suite.check(
+        AREA,
+        "ui-wasip2 built by Nix on the offline subset: compiletest in the sandbox, run-pass tests in Wasmtime",
+        ui_subset,
+    );
+    suite.check(
+        AREA,
+        "a derivation script that uses compgen fails in the Nix build",
+        |ctx| {
+            fault_caught(
+                ctx,
+                "checks/ui-wasip2/run-ui-tests.sh",
+                r#"matched "$stage0"/lib/rustlib/wasm32-wasip2/lib/libstd-*.rlib ||"#,
+                r#"compgen -G "$stage0/lib/rustlib/wasm32-wasip2/lib/libstd-*.rlib" >/dev/null ||"#,
+                "checks.x86_64-linux.ui-wasip2",
+                "compgen: command not found",
+            )
+        },
     );
     suite.check(
         AREA,
@@ -332,6 +351,45 @@ fn std_runs(ctx: &Context, built: &str) -> CheckResult {
     )))
 }
 
+/// The UI-test check with the offline subset's paths (the flake's check runs the default
+/// selection, which takes minutes more): its report says what ran.
+fn ui_subset(ctx: &mut Context) -> CheckResult {
+    let subset = std::fs::read_to_string(ctx.repo.join("checks/ui-wasip2/offline-subset.txt"))?;
+    let paths: Vec<String> = subset
+        .lines()
+        .filter_map(|line| line.split('#').next())
+        .map(str::trim)
+        .filter(|path| !path.is_empty())
+        .map(|path| format!("\"{path}\""))
+        .collect();
+    let expression = format!(
+        "(import {}).legacyPackages.x86_64-linux.wasip2.ui-wasip2.override {{ pname = \"ui-wasip2-offline-subset\"; paths = [ {} ]; }}",
+        outputs_file(ctx),
+        paths.join(" ")
+    );
+    let built = build_expression(ctx, "ui-wasip2 (offline subset)", &expression)?;
+    let out = PathBuf::from(built.split(':').next().unwrap_or_default());
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json"))?)?;
+    let count = |key: &str| report[key].as_u64().unwrap_or(0);
+    ensure!(
+        count("passed") > 0 && report["unexpected_failures"] == json!([]),
+        "the Nix-built report says: {report}"
+    );
+    let log = std::fs::read_to_string(out.join("compiletest.log"))?;
+    let ran_in_wasmtime = log.contains("wasmtime run");
+    ensure!(
+        ran_in_wasmtime,
+        "the compiletest log names no wasmtime runner"
+    );
+    Ok(Verdict::Proved(format!(
+        "{built}; {} passed, {} failed (known), {} ignored, Wasmtime as the runner",
+        count("passed"),
+        count("failed"),
+        count("ignored")
+    )))
+}
+
 /// The everyday shell as a user enters it (`nix-shell`, Nix 2.8's `nix develop`), with only what
 /// the shell provides (`--pure`), and in it the wordcount template's tests and a run.
 fn dev_shell(ctx: &mut Context) -> CheckResult {
@@ -492,24 +550,37 @@ fn cargo_registry_cache() -> Result<PathBuf> {
 }
 
 /// Builds one attribute of the flake's outputs on the stand-in; says seconds and output size.
-fn build(ctx: &mut Context, attribute: &str, extra: &[&str]) -> Result<String> {
+fn build(ctx: &mut Context, attribute: &str) -> Result<String> {
+    build_expression(
+        ctx,
+        attribute,
+        &format!("(import {}).{attribute}", outputs_file(ctx)),
+    )
+}
+
+fn outputs_file(ctx: &Context) -> String {
+    ctx.repo
+        .join("suite/nixpkgs-standin/flake-outputs.nix")
+        .display()
+        .to_string()
+}
+
+/// Builds what a Nix expression over the flake's outputs names; says seconds and output size.
+fn build_expression(ctx: &mut Context, label: &str, expression: &str) -> Result<String> {
     if !standin_dir(ctx).join("parts.json").exists() {
-        bail!("the stand-in's parts were not written (see the check above)");
+        bail!("the stand-in's parts were not written (see the first check of this area)");
     }
-    let already = in_store(ctx, attribute)?;
+    let already = in_store(ctx, expression)?;
     let started = Instant::now();
     let output = ctx.run_unchecked(
         "nix-build",
-        sandboxed_nix(ctx, "nix-build")?
-            .arg(ctx.repo.join("suite/nixpkgs-standin/flake-outputs.nix"))
-            .args(["-A", attribute, "--no-out-link", "--keep-failed"])
-            .args(extra),
+        sandboxed_nix(ctx, "nix-build")?.args(["-E", expression, "--no-out-link", "--keep-failed"]),
     )?;
     let seconds = started.elapsed().as_secs_f64();
     if !output.status.success() {
-        println!("[{AREA}] {attribute}: failed after {seconds:.0} s");
+        println!("[{AREA}] {label}: failed after {seconds:.0} s");
         bail!(
-            "nix-build {attribute} failed ({}):\n{}",
+            "nix-build {label} failed ({}):\n{}",
             output.status,
             tail(&output, 30)
         );
@@ -521,17 +592,15 @@ fn build(ctx: &mut Context, attribute: &str, extra: &[&str]) -> Result<String> {
     } else {
         format!("built in {seconds:.0} s")
     };
-    println!("[{AREA}] {attribute}: {how}, {size}");
+    println!("[{AREA}] {label}: {how}, {size}");
     Ok(format!("{out}: {how}, {size}"))
 }
 
-/// Whether the attribute's output is in the store already (Nix then builds nothing).
-fn in_store(ctx: &Context, attribute: &str) -> Result<bool> {
+/// Whether the expression's output is in the store already (Nix then builds nothing).
+fn in_store(ctx: &Context, expression: &str) -> Result<bool> {
     let output = ctx.run(
         "nix-instantiate",
-        sandboxed_nix(ctx, "nix-instantiate")?
-            .arg(ctx.repo.join("suite/nixpkgs-standin/flake-outputs.nix"))
-            .args(["-A", attribute]),
+        sandboxed_nix(ctx, "nix-instantiate")?.args(["-E", expression]),
     )?;
     let drv = stdout_text(&output).trim().to_string();
     let outputs = ctx.run(
