@@ -81,8 +81,11 @@ if [ -n "$toolchain_out" ]; then
   for target in "${targets[@]}"; do
     rm -rf "$toolchain_out/lib/rustlib/$target"
     cp -r "$std_out/lib/rustlib/$target" "$toolchain_out/lib/rustlib/$target"
-    # rustup's record of installed components, so tools that read it see the target.
-    echo "rust-std-$target" >>"$toolchain_out/lib/rustlib/components"
+    # rustup's record of installed components, so tools that read it see the target. Written
+    # anew, never appended to: the copy may hard-link the stage-0 toolchain's own file.
+    components="$toolchain_out/lib/rustlib/components"
+    { cat "$components"; echo "rust-std-$target"; } >"$components.new"
+    mv "$components.new" "$components"
   done
   # The library's source, as rustup's rust-src component would place it: diagnostics quote it.
   if [ ! -e "$toolchain_out/lib/rustlib/src/rust/library" ]; then
