@@ -4,6 +4,7 @@
 pub mod build_attributes;
 pub mod dev_env;
 pub mod doctor;
+pub mod locked_inputs;
 pub mod nix;
 pub mod nix_builds;
 pub mod parts;
@@ -17,6 +18,7 @@ pub fn run_all(suite: &mut Suite) {
     parts::run(suite);
     nix::run(suite);
     build_attributes::run(suite);
+    locked_inputs::run(suite);
     rust_std::run(suite);
     nix_builds::run(suite);
     dev_env::run(suite);
