@@ -1,27 +1,17 @@
 # A stand-in for rust-overlay's overlay, as far as this flake uses it (`rust-bin.stable.<v>.default`
 # with `.override`, `rust-bin.fromRustupToolchainFile`), backed by rustup's official 1.95.0 (the
 # same dist artifacts rust-overlay serves) and, for a toolchain file that asks for wasm32-wasip2,
-# by that compiler with the wasip2 std the suite built from source (no binary wasip2 std can be
-# downloaded here). It proves nothing about rust-overlay's API: that is read in its source.
+# by the flake's own rust-std-wasip2 (that compiler joined with the wasip2 std built from source:
+# no binary wasip2 std can be downloaded here). It proves nothing about rust-overlay's API: that is read in its source.
 {
   overlays.default = final: _prev:
     let
       inherit (final) lib;
       parts = builtins.fromJSON (builtins.readFile (builtins.getEnv "WASIP2_STANDIN_PARTS"));
-      # A toolchain folder added to the store, without its HTML documentation.
-      toolchain = name: path: {
-        type = "derivation";
-        inherit name;
-        version = parts.rustVersion;
-        outPath = builtins.path {
-          inherit name path;
-          filter = p: _type: !(lib.hasSuffix "/share/doc" p);
-        };
-        meta = { };
-      };
       # The stand-in's rustc is the same rustup release.
       release = final.rustc;
-      withWasip2 = toolchain "rust-${parts.rustVersion}-wasip2" parts.wasip2Toolchain;
+      # No binary wasip2 std can be downloaded here: the flake's own from-source form stands in.
+      withWasip2 = final.wasip2.rust-std-wasip2;
       # rustup's rust-src component: the library's source at lib/rustlib/src/rust, which
       # diagnostics quote (UI tests compare them). rustup here has none, so it comes from the
       # source part; the compiler is copied, as rustc takes its sysroot from its real path.

@@ -30,8 +30,8 @@ enum Outcome {
     Failed(String),
 }
 
-/// Areas whose checks fill `Context::parts`.
-const PREREQUISITE_AREAS: &[&str] = &["parts", "rust-std"];
+/// Areas whose checks fill `Context::parts` (nix-builds: the toolchain with the wasip2 std).
+const PREREQUISITE_AREAS: &[&str] = &["parts", "rust-std", "nix-builds"];
 
 /// The ordered list of checks and what became of them.
 pub struct Suite {

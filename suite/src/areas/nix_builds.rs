@@ -11,6 +11,7 @@ use anyhow::{Context as _, Result, bail, ensure};
 use serde_json::json;
 
 use crate::areas::nix::flake_copy;
+use crate::areas::ui_tests::{read_selection, run_pass_tests};
 use crate::context::{stdout_text, tail, which};
 use crate::nix_build::Stdenv;
 use crate::{CheckResult, Context, Suite, Verdict};
@@ -35,6 +36,11 @@ pub fn run(suite: &mut Suite) {
     );
     suite.check(
         AREA,
+        "rust-std-wasip2 built by Nix: bootstrap in the sandbox, then the join; its compiler makes a component Wasmtime runs",
+        rust_std,
+    );
+    suite.check(
+        AREA,
         "checks.toolchain-component built by Nix: cargo makes a component, Wasmtime runs it",
         |ctx| build(ctx, "checks.x86_64-linux.toolchain-component").map(Verdict::Proved),
     );
@@ -46,13 +52,6 @@ pub fn run(suite: &mut Suite) {
             let check = build(ctx, "checks.x86_64-linux.doctor")?;
             Ok(Verdict::Proved(format!("{package}; {check}")))
         },
-    );
-    suite.check(
-        AREA,
-        "rust-std-wasip2 built by Nix: bootstrap in the sandbox, then the join; its compiler makes a component Wasmtime runs",
-        |ctx| build(ctx, "packages.x86_64-linux.rust-std-wasip2").and_then(|built| {
-            std_runs(ctx, &built)
-        }),
     );
     suite.check(
         AREA,
@@ -135,14 +134,14 @@ fn prepare(ctx: &mut Context) -> CheckResult {
         return ctx
             .missing("no /bin/busybox for the sandbox's /bin/sh (apt-get install busybox-static)");
     }
-    let (Some(env), Some(sdk), Some(wasmtime), Some(stage0), Some(toolchain)) = (
+    let (Some(env), Some(sdk), Some(wasmtime), Some(stage0)) = (
         ctx.parts.build_env.clone(),
         ctx.parts.wasi_sdk.clone(),
         ctx.parts.wasmtime.clone(),
         ctx.parts.stage0.clone(),
-        ctx.parts.wasip2_toolchain.clone(),
     ) else {
-        return ctx.missing("needs the parts area's SDK, wasmtime, stage 0 and Nix build environment, and the rust-std area's toolchain");
+        return ctx
+            .missing("needs the parts area's SDK, wasmtime, stage 0 and Nix build environment");
     };
     let dir = ctx.fresh_dir("nixpkgs-standin")?;
     let versions = nix_versions(ctx)?;
@@ -216,7 +215,6 @@ fn prepare(ctx: &mut Context) -> CheckResult {
         "ccPrograms": to_map(env.programs(Stdenv::WithCC)?),
         "rustVersion": versions["rust"]["version"],
         "rustupToolchain": std::fs::canonicalize(&stage0)?,
-        "wasip2Toolchain": toolchain,
         "rustSourceTarball": rust_source,
         "wasiSdkTarball": sdk_tarball,
         "wasiSdkFullVersion": full_version,
@@ -317,6 +315,20 @@ fn every_output(ctx: &mut Context) -> CheckResult {
     )))
 }
 
+/// The from-source std, built by Nix: every later area (and the benchmarks) builds with this
+/// toolchain, kept at `work/toolchain-wasip2`.
+fn rust_std(ctx: &mut Context) -> CheckResult {
+    let attribute = "packages.x86_64-linux.rust-std-wasip2";
+    let link = ctx.work.join("toolchain-wasip2");
+    if link.is_dir() && !link.is_symlink() {
+        std::fs::remove_dir_all(&link)?;
+    }
+    let built = build_expression(ctx, attribute, &expression_for(ctx, attribute), Some(&link))?;
+    let verdict = std_runs(ctx, &built)?;
+    ctx.parts.wasip2_toolchain = Some(link);
+    Ok(verdict)
+}
+
 /// The joined toolchain's rustc builds a component for wasm32-wasip2 against the std the Nix
 /// build made, and Wasmtime runs it.
 fn std_runs(ctx: &Context, built: &str) -> CheckResult {
@@ -354,12 +366,8 @@ fn std_runs(ctx: &Context, built: &str) -> CheckResult {
 /// The UI-test check with the offline subset's paths (the flake's check runs the default
 /// selection, which takes minutes more): its report says what ran.
 fn ui_subset(ctx: &mut Context) -> CheckResult {
-    let subset = std::fs::read_to_string(ctx.repo.join("checks/ui-wasip2/offline-subset.txt"))?;
-    let paths: Vec<String> = subset
-        .lines()
-        .filter_map(|line| line.split('#').next())
-        .map(str::trim)
-        .filter(|path| !path.is_empty())
+    let paths: Vec<String> = read_selection(&ctx.repo.join("checks/ui-wasip2/offline-subset.txt"))?
+        .iter()
         .map(|path| format!("\"{path}\""))
         .collect();
     let expression = format!(
@@ -367,7 +375,7 @@ fn ui_subset(ctx: &mut Context) -> CheckResult {
         outputs_file(ctx),
         paths.join(" ")
     );
-    let built = build_expression(ctx, "ui-wasip2 (offline subset)", &expression)?;
+    let built = build_expression(ctx, "ui-wasip2 (offline subset)", &expression, None)?;
     let out = PathBuf::from(built.split(':').next().unwrap_or_default());
     let report: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("report.json"))?)?;
@@ -376,14 +384,21 @@ fn ui_subset(ctx: &mut Context) -> CheckResult {
         count("passed") > 0 && report["unexpected_failures"] == json!([]),
         "the Nix-built report says: {report}"
     );
-    let log = std::fs::read_to_string(out.join("compiletest.log"))?;
-    let ran_in_wasmtime = log.contains("wasmtime run");
-    ensure!(
-        ran_in_wasmtime,
-        "the compiletest log names no wasmtime runner"
-    );
+    // Programs ran in Wasmtime: run-pass tests are among those that passed.
+    let source = ctx
+        .parts
+        .rust_source
+        .clone()
+        .context("no prepared source to find the run-pass tests in")?;
+    let outcomes = std::fs::read_to_string(out.join("outcomes.txt"))?;
+    let selected = read_selection(&ctx.repo.join("checks/ui-wasip2/offline-subset.txt"))?;
+    let ran = run_pass_tests(&source, &selected)?
+        .iter()
+        .filter(|test| outcomes.lines().any(|line| line == format!("ok {test}")))
+        .count();
+    ensure!(ran > 0, "no run-pass test passed in the Nix build");
     Ok(Verdict::Proved(format!(
-        "{built}; {} passed, {} failed (known), {} ignored, Wasmtime as the runner",
+        "{built}; {} passed, {} failed (known), {} ignored; {ran} run-pass tests ran in Wasmtime",
         count("passed"),
         count("failed"),
         count("ignored")
@@ -551,11 +566,11 @@ fn cargo_registry_cache() -> Result<PathBuf> {
 
 /// Builds one attribute of the flake's outputs on the stand-in; says seconds and output size.
 fn build(ctx: &mut Context, attribute: &str) -> Result<String> {
-    build_expression(
-        ctx,
-        attribute,
-        &format!("(import {}).{attribute}", outputs_file(ctx)),
-    )
+    build_expression(ctx, attribute, &expression_for(ctx, attribute), None)
+}
+
+fn expression_for(ctx: &Context, attribute: &str) -> String {
+    format!("(import {}).{attribute}", outputs_file(ctx))
 }
 
 fn outputs_file(ctx: &Context) -> String {
@@ -566,16 +581,25 @@ fn outputs_file(ctx: &Context) -> String {
 }
 
 /// Builds what a Nix expression over the flake's outputs names; says seconds and output size.
-fn build_expression(ctx: &mut Context, label: &str, expression: &str) -> Result<String> {
+/// With `link`, the result is also kept there (a garbage-collector root).
+fn build_expression(
+    ctx: &mut Context,
+    label: &str,
+    expression: &str,
+    link: Option<&Path>,
+) -> Result<String> {
     if !standin_dir(ctx).join("parts.json").exists() {
         bail!("the stand-in's parts were not written (see the first check of this area)");
     }
     let already = in_store(ctx, expression)?;
     let started = Instant::now();
-    let output = ctx.run_unchecked(
-        "nix-build",
-        sandboxed_nix(ctx, "nix-build")?.args(["-E", expression, "--no-out-link", "--keep-failed"]),
-    )?;
+    let mut command = sandboxed_nix(ctx, "nix-build")?;
+    command.args(["-E", expression, "--keep-failed"]);
+    match link {
+        Some(link) => command.arg("--out-link").arg(link),
+        None => command.arg("--no-out-link"),
+    };
+    let output = ctx.run_unchecked("nix-build", &mut command)?;
     let seconds = started.elapsed().as_secs_f64();
     if !output.status.success() {
         println!("[{AREA}] {label}: failed after {seconds:.0} s");
