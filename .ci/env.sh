@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by .ci/run and by developers: puts the cached crates.io tools on PATH.
 # WASIP2_OFFLINE_CACHE defaults to ~/.cache/wasip2-flake.
 WASIP2_OFFLINE_CACHE=${WASIP2_OFFLINE_CACHE:-$HOME/.cache/wasip2-flake}

@@ -3,17 +3,18 @@
 # Debian packages (apt-packages.txt) and crates.io tools (cargo-tools.txt, cached by version).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=.ci/env.sh
 source "$here/env.sh"
 
-packages=$(grep -v '^#' "$here/apt-packages.txt" | grep -v '^$' | tr '\n' ' ')
-missing=""
-for p in $packages; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+mapfile -t packages < <(grep -v '^#' "$here/apt-packages.txt" | grep -v '^$')
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-if [ -n "$missing" ]; then
-  echo "install: apt-get install$missing"
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install: apt-get install ${missing[*]}"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 # Nix's sandbox builds as unprivileged build users (the suite's nix-builds area).

@@ -13,7 +13,8 @@ stage0="${RUSTUP_HOME:-$HOME/.rustup}/toolchains/1.95.0-$(uname -m)-unknown-linu
 for part in "$source_dir/x.py" "$sdk/bin/wasm32-wasip2-clang" "$stage0/bin/rustc"; do
   [ -e "$part" ] || { echo "std-build: $part is missing: run the offline suite (cargo test) first" >&2; exit 1; }
 done
-llvm_config=$(ls /usr/lib/llvm-*/bin/llvm-config 2>/dev/null | sort -V | tail -n1)
+llvm_config=$(printf '%s\n' /usr/lib/llvm-*/bin/llvm-config | sort -V | tail -n1)
+[ -x "$llvm_config" ] || llvm_config=""
 
 bench="$work/bench-std"
 rm -rf "$bench" "$source_dir/build"

@@ -45,8 +45,9 @@ while [ $# -gt 0 ]; do
     *) usage_error "unknown argument $1 (see the usage at the top of this script)" ;;
   esac
 done
-[ -n "$source" ] && [ -n "$config" ] && [ -n "$wasi_sdk" ] && [ -n "$wasmtime" ] && [ -n "$report" ] ||
+if [ -z "$source" ] || [ -z "$config" ] || [ -z "$wasi_sdk" ] || [ -z "$wasmtime" ] || [ -z "$report" ]; then
   usage_error "--source, --config, --wasi-sdk, --wasmtime and --report are required"
+fi
 [ ${#paths[@]} -gt 0 ] || usage_error "no tests selected (--selection FILE or --path)"
 [ -x "$wasmtime/bin/wasmtime" ] || usage_error "no wasmtime in $wasmtime/bin: the tests that run programs need it"
 for path in "${paths[@]}"; do
@@ -108,6 +109,7 @@ if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   exit 3
 fi
 
+indent() { while read -r line; do printf '  %s\n' "$line"; done; }
 json_list() {
   local first=1
   printf '['
@@ -131,8 +133,8 @@ json_list() {
   echo "rustc UI tests for wasm32-wasip2: $passed passed, $failed failed, $ignored ignored in $seconds s"
   echo "paths: ${paths[*]}"
   [ -s "$report/failures.txt" ] && { echo "failures:"; sed 's/^/  /' "$report/failures.txt"; }
-  [ -n "$unexpected_failures" ] && { echo "UNEXPECTED failures (not in the known-failures list):"; printf '  %s\n' $unexpected_failures; }
-  [ -n "$unexpected_passes" ] && { echo "UNEXPECTED passes (listed as known failures; remove them from the list):"; printf '  %s\n' $unexpected_passes; }
+  [ -n "$unexpected_failures" ] && { echo "UNEXPECTED failures (not in the known-failures list):"; indent <<<"$unexpected_failures"; }
+  [ -n "$unexpected_passes" ] && { echo "UNEXPECTED passes (listed as known failures; remove them from the list):"; indent <<<"$unexpected_passes"; }
   true
 } >"$report/report.txt"
 cat "$report/report.txt"

@@ -46,14 +46,16 @@ case "$llvm" in external | bundled) ;; *) fail "--llvm must be external or bundl
 
 # --- the source ---------------------------------------------------------------------------
 [ -n "$source" ] || fail "--source DIR (a rustc source tree) is required"
-[ -f "$source/src/version" ] && [ -f "$source/x.py" ] ||
+if [ ! -f "$source/src/version" ] || [ ! -f "$source/x.py" ]; then
   fail "$source is not a rustc source tree (no src/version and x.py)"
+fi
 source_version=$(tr -d '[:space:]' <"$source/src/version")
 
 # --- the stage-0 compiler and bootstrap's version gate -------------------------------------
 [ -n "$stage0" ] || fail "--stage0 DIR (a toolchain with bin/rustc and bin/cargo) is required"
-[ -x "$stage0/bin/rustc" ] && [ -x "$stage0/bin/cargo" ] ||
+if [ ! -x "$stage0/bin/rustc" ] || [ ! -x "$stage0/bin/cargo" ]; then
   fail "$stage0 has no bin/rustc and bin/cargo"
+fi
 stage0_version=$("$stage0/bin/rustc" --version | awk '{ print $2 }')
 stage0_version=${stage0_version%%-*}
 IFS=. read -r s_major s_minor _ <<<"$source_version"

@@ -34,8 +34,9 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ ${#targets[@]} -gt 0 ] || targets=(wasm32-wasip2)
-[ -n "$source" ] && [ -n "$config" ] && [ -n "$wasi_sdk" ] && [ -n "$std_out" ] ||
+if [ -z "$source" ] || [ -z "$config" ] || [ -z "$wasi_sdk" ] || [ -z "$std_out" ]; then
   fail "--source, --config, --wasi-sdk and --std-out are required"
+fi
 [ -f "$config" ] || fail "no bootstrap configuration at $config"
 
 stage0=$(sed -n 's/^rustc = "\(.*\)\/bin\/rustc"$/\1/p' "$config" | head -n1)
@@ -60,7 +61,9 @@ rm -rf "$std_out"
 for target in "${targets[@]}"; do
   deps="$source/build/$host/stage0-std/$target/dist/deps"
   [ -d "$deps" ] || deps=$(dirname "$(find "$source/build/$host/stage0-std/$target" -name 'libstd-*.rlib' -path '*/deps/*' | head -n1)")
-  [ -d "$deps" ] && matched "$deps"/libstd-*.rlib || fail "no libstd rlib for $target under $source/build/$host/stage0-std"
+  if [ ! -d "$deps" ] || ! matched "$deps"/libstd-*.rlib; then
+    fail "no libstd rlib for $target under $source/build/$host/stage0-std"
+  fi
   libdir="$std_out/lib/rustlib/$target/lib"
   mkdir -p "$libdir/self-contained"
   cp "$deps"/*.rlib "$libdir/"

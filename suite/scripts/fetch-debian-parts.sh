@@ -84,10 +84,10 @@ if [ ! -f "$src_dl/.complete" ]; then
   rm -rf "$src_dl.tmp" && mkdir -p "$src_dl.tmp"
   # The archive answers 404 for this version's .dsc while the tarballs download; apt-get still
   # saves what it could, so the exit status is not trusted and the files are checked instead.
-  (cd "$src_dl.tmp" && apt-get "${apt_opts[@]}" source --download-only -qq "rustc=$rustc_deb_version" || true)
-  orig=$(ls "$src_dl.tmp"/rustc_*.orig.tar.xz 2>/dev/null | head -n1 || true)
-  debian=$(ls "$src_dl.tmp"/rustc_*.debian.tar.xz 2>/dev/null | head -n1 || true)
-  if [ -z "$orig" ] || [ -z "$debian" ]; then
+  (cd "$src_dl.tmp" && { apt-get "${apt_opts[@]}" source --download-only -qq "rustc=$rustc_deb_version" || true; })
+  origs=("$src_dl.tmp"/rustc_*.orig.tar.xz)
+  debians=("$src_dl.tmp"/rustc_*.debian.tar.xz)
+  if [ ! -f "${origs[0]}" ] || [ ! -f "${debians[0]}" ]; then
     echo "fetch-debian-parts: Debian's rustc $rustc_deb_version source (orig + debian tarballs) did not download" >&2
     ls -la "$src_dl.tmp" >&2
     exit 1
@@ -114,8 +114,10 @@ if [ ! -f "$bash_dl/.complete" ]; then
 fi
 
 echo "WASI_LIBC_ROOT=$wasi_libc_dir/root"
-echo "RUSTC_ORIG_TARBALL=$(ls "$src_dl"/rustc_*.orig.tar.xz)"
-echo "RUSTC_DEBIAN_TARBALL=$(ls "$src_dl"/rustc_*.debian.tar.xz)"
+# Each download folder holds one of each (checked when it was made).
+first() { printf '%s\n' "$1"; }
+echo "RUSTC_ORIG_TARBALL=$(first "$src_dl"/rustc_*.orig.tar.xz)"
+echo "RUSTC_DEBIAN_TARBALL=$(first "$src_dl"/rustc_*.debian.tar.xz)"
 echo "RUSTC_UPSTREAM_VERSION=$upstream_version"
-echo "BASH_ORIG_TARBALL=$(ls "$bash_dl"/bash_*.orig.tar.xz)"
-echo "BASH_DEBIAN_TARBALL=$(ls "$bash_dl"/bash_*.debian.tar.xz)"
+echo "BASH_ORIG_TARBALL=$(first "$bash_dl"/bash_*.orig.tar.xz)"
+echo "BASH_DEBIAN_TARBALL=$(first "$bash_dl"/bash_*.debian.tar.xz)"

@@ -4,6 +4,8 @@
 # unpack, patch, configure, build, check, install, fixup (strip), installCheck, and buildCommand.
 # nixpkgs' setup hooks are not run: the inputs here carry none that our derivations need.
 # shellcheck shell=bash
+# Nix gives the derivation's attributes (out, src, initialPath, …) as variables:
+# shellcheck disable=SC2154
 # Strict while setting up; the caller's options come back at the end, as nixpkgs' setup does (a
 # builder runs with -e only; nix-shell's own startup then runs with what it had).
 __setup_options=$-
@@ -16,7 +18,6 @@ attr() { local value=${!1-}; printf '%s' "${value:-${2-}}"; }
 
 # Inputs' bin/ folders first, then the stdenv's tools, as nixpkgs' setup orders them.
 path=""
-# shellcheck disable=SC2154 # set by the derivation
 for input in ${nativeBuildInputs-} ${buildInputs-} ${propagatedBuildInputs-}; do
   [ -d "$input/bin" ] && path="${path:+$path:}$input/bin"
 done
@@ -36,7 +37,6 @@ runHook() {
 
 unpackPhase() {
   runHook preUnpack
-  # shellcheck disable=SC2154 # set by the derivation
   if [ -d "$src" ]; then
     cp -r --no-preserve=mode "$src" source
     sourceRoot=${sourceRoot-source}
@@ -66,6 +66,7 @@ patchPhase() {
 configurePhase() {
   runHook preConfigure
   if [ -x ./configure ]; then
+    # shellcheck disable=SC2086 # the flags are words
     ./configure --prefix="$out" ${configureFlags-}
   fi
   runHook postConfigure
@@ -74,6 +75,7 @@ configurePhase() {
 buildPhase() {
   runHook preBuild
   if [ -f Makefile ]; then
+    # shellcheck disable=SC2086 # the flags are words
     make -j"$NIX_BUILD_CORES" ${makeFlags-}
   fi
   runHook postBuild
@@ -87,6 +89,7 @@ checkPhase() {
 installPhase() {
   runHook preInstall
   if [ -f Makefile ]; then
+    # shellcheck disable=SC2086 # the flags are words
     make install ${makeFlags-}
   fi
   runHook postInstall
@@ -129,7 +132,6 @@ runPhase() {
 }
 
 genericBuild() {
-  # shellcheck disable=SC2154 # set by the derivation
   if [ -n "${buildCommand-}" ]; then
     eval "$buildCommand"
     return
