@@ -4,6 +4,7 @@
 pub mod build_attributes;
 pub mod dev_env;
 pub mod doctor;
+pub mod lint;
 pub mod locked_inputs;
 pub mod nix;
 pub mod nix_builds;
@@ -16,6 +17,7 @@ use crate::Suite;
 
 pub fn run_all(suite: &mut Suite) {
     parts::run(suite);
+    lint::run(suite);
     nix::run(suite);
     build_attributes::run(suite);
     locked_inputs::run(suite);

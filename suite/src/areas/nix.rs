@@ -1,5 +1,5 @@
-//! The Nix code, checked with Debian's Nix 2.8 and the tools from crates.io: every file parses,
-//! is formatted as `nix fmt` formats it and passes deadnix; flake.lock pins exactly the inputs
+//! The Nix code, checked with Debian's Nix 2.8: every file parses (its formatting and dead code
+//! are the lint area's gates); flake.lock pins exactly the inputs
 //! flake.nix declares; the pins and refusals that need no nixpkgs evaluate here. statix runs only
 //! in the flake's `nix-style` check: the crate named statix on crates.io is an unrelated program.
 
@@ -18,14 +18,6 @@ const AREA: &str = "nix";
 
 pub fn run(suite: &mut Suite) {
     suite.check(AREA, "every .nix file parses (nix-instantiate)", parses);
-    suite.check(
-        AREA,
-        "formatted as `nix fmt` formats (nixpkgs-fmt --check)",
-        formatted,
-    );
-    suite.check(AREA, "no dead code (deadnix)", |ctx| {
-        lint(ctx, "deadnix", &["--fail"])
-    });
     suite.check(
         AREA,
         "flake.lock pins exactly the inputs flake.nix declares",
@@ -97,47 +89,6 @@ fn parses(ctx: &mut Context) -> CheckResult {
 fn nix_version(ctx: &Context) -> Result<String> {
     let output = ctx.run("nix-version", ctx.nix("nix-instantiate").arg("--version"))?;
     Ok(stdout_text(&output).trim().to_string())
-}
-
-fn formatted(ctx: &mut Context) -> CheckResult {
-    if !tool_passes(
-        ctx,
-        "nixpkgs-fmt",
-        &["--check"],
-        "not formatted; run `nix fmt` (or `nixpkgs-fmt .`)",
-    )? {
-        return ctx.missing("nixpkgs-fmt is not installed (bash .ci/install.sh)");
-    }
-    Ok(Verdict::Proved(format!(
-        "{} files unchanged by nixpkgs-fmt 1.3.0 (crates.io; the flake's formatter is nixpkgs' nixpkgs-fmt 1.3.0)",
-        nix_files(ctx)?.len()
-    )))
-}
-
-fn lint(ctx: &mut Context, program: &str, args: &[&str]) -> CheckResult {
-    if !tool_passes(ctx, program, args, &format!("{program} reports"))? {
-        return ctx.missing(format!("{program} is not installed (bash .ci/install.sh)"));
-    }
-    Ok(Verdict::Proved(format!(
-        "{} files, {program} clean",
-        nix_files(ctx)?.len()
-    )))
-}
-
-/// Runs a crates.io tool over every Nix file; fails with `complaint` and its output. `false`:
-/// the tool is not installed (outside CI).
-fn tool_passes(ctx: &mut Context, program: &str, args: &[&str], complaint: &str) -> Result<bool> {
-    if require(ctx, program, "bash .ci/install.sh installs it")?.is_none() {
-        return Ok(false);
-    }
-    let files = nix_files(ctx)?;
-    let output = ctx.run_unchecked(program, Command::new(program).args(args).args(&files))?;
-    ensure!(
-        output.status.success(),
-        "{complaint}:\n{}",
-        tail(&output, 30)
-    );
-    Ok(true)
 }
 
 /// `(import ./flake.nix).inputs`, evaluated by Nix.
