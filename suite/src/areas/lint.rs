@@ -8,8 +8,8 @@ use std::process::Command;
 
 use anyhow::{Context as _, Result, ensure};
 
-use crate::areas::nix::flake_copy;
-use crate::context::{stdout_text, tail, which};
+use crate::areas::nix::{flake_copy, repository_files};
+use crate::context::{tail, which};
 use crate::{CheckResult, Context, Suite, Verdict};
 
 const AREA: &str = "lint";
@@ -147,54 +147,31 @@ fn cargo_clippy(ctx: &Context, tree: &Path) -> Result<Command> {
     Ok(command)
 }
 
-/// Every tracked shell script, and the CI files that are shell without the ending.
+/// Every shell script of the repository, and the CI files that are shell without the ending.
 fn shellcheck(ctx: &Context, tree: &Path) -> Result<Command> {
-    let listed = ctx.run(
-        "git-ls-files-sh",
-        Command::new("git").current_dir(&ctx.repo).args([
-            "ls-files",
-            "--cached",
-            "--others",
-            "--exclude-standard",
-            "*.sh",
-        ]),
-    )?;
     let mut command = Command::new("shellcheck");
-    command.current_dir(tree).arg("-x");
-    command.args(stdout_text(&listed).lines());
-    command.args([".ci/run", ".ci/env.sh"]);
+    command
+        .current_dir(tree)
+        .arg("-x")
+        .args(repository_files(ctx, &["*.sh"])?)
+        .args([".ci/run", ".ci/env.sh"]);
     Ok(command)
-}
-
-fn nix_files(ctx: &Context) -> Result<Vec<String>> {
-    let listed = ctx.run(
-        "git-ls-files-nix",
-        Command::new("git").current_dir(&ctx.repo).args([
-            "ls-files",
-            "--cached",
-            "--others",
-            "--exclude-standard",
-            "*.nix",
-        ]),
-    )?;
-    Ok(stdout_text(&listed).lines().map(str::to_string).collect())
 }
 
 fn nixpkgs_fmt(ctx: &Context, tree: &Path) -> Result<Command> {
-    let mut command = Command::new("nixpkgs-fmt");
-    command
-        .current_dir(tree)
-        .arg("--check")
-        .args(nix_files(ctx)?);
-    Ok(command)
+    over_nix_files(ctx, tree, "nixpkgs-fmt", "--check")
 }
 
 fn deadnix(ctx: &Context, tree: &Path) -> Result<Command> {
-    let mut command = Command::new("deadnix");
+    over_nix_files(ctx, tree, "deadnix", "--fail")
+}
+
+fn over_nix_files(ctx: &Context, tree: &Path, program: &str, flag: &str) -> Result<Command> {
+    let mut command = Command::new(program);
     command
         .current_dir(tree)
-        .arg("--fail")
-        .args(nix_files(ctx)?);
+        .arg(flag)
+        .args(repository_files(ctx, &["*.nix"])?);
     Ok(command)
 }
 

@@ -146,7 +146,7 @@ fn lock_matches_inputs(ctx: &mut Context) -> CheckResult {
 
 /// Paths, relative to the repository, of the files git tracks or would track (new files count,
 /// ignored ones do not), limited to `patterns` when there are any.
-fn repository_files(ctx: &Context, patterns: &[&str]) -> Result<Vec<String>> {
+pub fn repository_files(ctx: &Context, patterns: &[&str]) -> Result<Vec<String>> {
     let output = ctx.run(
         "git-ls-files",
         Command::new("git")
