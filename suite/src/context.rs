@@ -203,6 +203,14 @@ pub fn which(program: &str) -> Option<PathBuf> {
         .find(|candidate| is_executable(candidate))
 }
 
+/// The folder whose `bin/` holds `program` on PATH: what a Nix package of it would be.
+pub fn package_dir(program: &str) -> Option<PathBuf> {
+    which(program)?
+        .parent()
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+}
+
 pub fn is_executable(path: &Path) -> bool {
     use std::os::unix::fs::PermissionsExt;
     path.metadata()

@@ -12,7 +12,7 @@ use serde_json::json;
 
 use crate::areas::nix::flake_copy;
 use crate::areas::ui_tests::{read_selection, run_pass_tests};
-use crate::context::{stdout_text, tail, which};
+use crate::context::{package_dir, stdout_text, tail, which};
 use crate::nix_build::Stdenv;
 use crate::{CheckResult, Context, Suite, Verdict};
 
@@ -101,7 +101,7 @@ fn standin_dir(ctx: &Context) -> PathBuf {
 
 /// Nix's settings for a sandboxed build here: build users, no substituters, the host folders
 /// the stand-in's packages link into, and the features our derivations ask for.
-fn sandboxed_nix(ctx: &Context, program: &str) -> Result<Command> {
+fn sandboxed_nix(ctx: &Context, program: &str) -> Command {
     let mut paths = vec![
         "/usr".to_string(),
         "/lib".to_string(),
@@ -123,7 +123,7 @@ fn sandboxed_nix(ctx: &Context, program: &str) -> Result<Command> {
             "WASIP2_STANDIN_PARTS",
             standin_dir(ctx).join("parts.json"),
         );
-    Ok(command)
+    command
 }
 
 fn prepare(ctx: &mut Context) -> CheckResult {
@@ -194,11 +194,7 @@ fn prepare(ctx: &mut Context) -> CheckResult {
             .collect()
     };
     let tool_dir = |program: &str| -> Result<PathBuf> {
-        which(program)
-            .as_deref()
-            .and_then(Path::parent)
-            .and_then(Path::parent)
-            .map(Path::to_path_buf)
+        package_dir(program)
             .with_context(|| format!("{program} is not installed (bash .ci/install.sh)"))
     };
     let wasmtime_version = stdout_text(&ctx.run(
@@ -249,7 +245,7 @@ fn prepare(ctx: &mut Context) -> CheckResult {
 
     let output = ctx.run(
         "nix-sandbox-probe",
-        sandboxed_nix(ctx, "nix-build")?
+        sandboxed_nix(ctx, "nix-build")
             .arg(&probe)
             .arg("--no-out-link"),
     )?;
@@ -284,7 +280,7 @@ fn every_output(ctx: &mut Context) -> CheckResult {
     }
     let output = ctx.run(
         "every-output",
-        sandboxed_nix(ctx, "nix-instantiate")?
+        sandboxed_nix(ctx, "nix-instantiate")
             .args(["--eval", "--strict", "--json"])
             .arg(ctx.repo.join("suite/nixpkgs-standin/every-output.nix")),
     )?;
@@ -425,7 +421,7 @@ fn dev_shell(ctx: &mut Context) -> CheckResult {
     let started = Instant::now();
     let output = ctx.run(
         "nix-shell",
-        sandboxed_nix(ctx, "nix-shell")?
+        sandboxed_nix(ctx, "nix-shell")
             .current_dir(&project)
             .arg(ctx.repo.join("suite/nixpkgs-standin/flake-outputs.nix"))
             .args(["-A", "devShells.x86_64-linux.default", "--pure", "--run"])
@@ -484,7 +480,7 @@ fn fault_caught(
     std::fs::write(copy.join(file), text.replacen(from, to, 1))?;
     let output = ctx.run_unchecked(
         "nix-build-fault",
-        sandboxed_nix(ctx, "nix-build")?
+        sandboxed_nix(ctx, "nix-build")
             .arg(copy.join("suite/nixpkgs-standin/flake-outputs.nix"))
             .args(["-A", attribute, "--no-out-link"]),
     )?;
@@ -591,10 +587,10 @@ fn build_expression(
     if !standin_dir(ctx).join("parts.json").exists() {
         bail!("the stand-in's parts were not written (see the first check of this area)");
     }
-    let already = in_store(ctx, expression)?;
+    let (drv, already) = instantiate(ctx, expression)?;
     let started = Instant::now();
-    let mut command = sandboxed_nix(ctx, "nix-build")?;
-    command.args(["-E", expression, "--keep-failed"]);
+    let mut command = sandboxed_nix(ctx, "nix-build");
+    command.arg(&drv).arg("--keep-failed");
     match link {
         Some(link) => command.arg("--out-link").arg(link),
         None => command.arg("--no-out-link"),
@@ -620,11 +616,12 @@ fn build_expression(
     Ok(format!("{out}: {how}, {size}"))
 }
 
-/// Whether the expression's output is in the store already (Nix then builds nothing).
-fn in_store(ctx: &Context, expression: &str) -> Result<bool> {
+/// The expression's derivation, and whether its outputs are in the store already (Nix then
+/// builds nothing). The build then starts from this .drv, so the flake is evaluated once.
+fn instantiate(ctx: &Context, expression: &str) -> Result<(String, bool)> {
     let output = ctx.run(
         "nix-instantiate",
-        sandboxed_nix(ctx, "nix-instantiate")?.args(["-E", expression]),
+        sandboxed_nix(ctx, "nix-instantiate").args(["-E", expression]),
     )?;
     let drv = stdout_text(&output).trim().to_string();
     let outputs = ctx.run(
@@ -633,9 +630,10 @@ fn in_store(ctx: &Context, expression: &str) -> Result<bool> {
             .args(["-q", "--outputs"])
             .arg(&drv),
     )?;
-    Ok(stdout_text(&outputs)
+    let already = stdout_text(&outputs)
         .lines()
-        .all(|out| Path::new(out.trim()).exists()))
+        .all(|out| Path::new(out.trim()).exists());
+    Ok((drv, already))
 }
 
 fn du(ctx: &Context, path: &Path) -> Result<String> {

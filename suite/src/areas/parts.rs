@@ -6,7 +6,7 @@ use std::process::Command;
 
 use anyhow::{Context as _, Result, bail};
 
-use crate::context::{DebianParts, is_executable, stdout_text, which};
+use crate::context::{DebianParts, is_executable, package_dir, stdout_text, which};
 use crate::nix_build::BuildEnvironment;
 use crate::wasm::expect_component;
 use crate::{Context, Suite, Verdict};
@@ -122,12 +122,8 @@ fn find_wasmtime(ctx: &mut Context) -> crate::CheckResult {
         .join(format!("wasmtime-cli-{WASMTIME_CLI}"));
     let dir = if is_executable(&cached.join("bin/wasmtime")) {
         cached
-    } else if let Some(found) = which("wasmtime") {
+    } else if let Some(found) = package_dir("wasmtime") {
         found
-            .parent()
-            .and_then(Path::parent)
-            .map(Path::to_path_buf)
-            .context("wasmtime on PATH has no parent folder")?
     } else {
         return ctx.missing(format!(
             "no wasmtime: install it with `cargo install wasmtime-cli --version {WASMTIME_CLI} --locked --root {}`",

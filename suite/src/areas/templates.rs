@@ -14,7 +14,7 @@ use anyhow::{Context as _, Result, bail, ensure};
 
 use crate::areas::dev_env::{cargo, eval_dev_env};
 use crate::areas::nix::flake_copy;
-use crate::context::{stdout_text, tail, which};
+use crate::context::{package_dir, stdout_text, tail, which};
 use crate::nix_build::Stdenv;
 use crate::wasm::expect_component;
 use crate::{CheckResult, Context, Suite, Verdict};
@@ -376,12 +376,7 @@ fn run_smoke(ctx: &Context, dir: &Path, wasm: &Path, smoke: Smoke) -> Result<Str
         }
         Smoke::WitAndInvoke => {
             // A folder with bin/wasm-tools, as nixpkgs' wasm-tools package is.
-            let Some(wasm_tools) = which("wasm-tools")
-                .as_deref()
-                .and_then(Path::parent)
-                .and_then(Path::parent)
-                .map(Path::to_path_buf)
-            else {
+            let Some(wasm_tools) = package_dir("wasm-tools") else {
                 bail!("wasm-tools is not installed (bash .ci/install.sh)");
             };
             // The flake's `wit` check: check-wit.sh with wasm-tools declared.
