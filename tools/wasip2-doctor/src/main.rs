@@ -3,59 +3,27 @@
 
 use std::process::ExitCode;
 
-use anyhow::{Context as _, Result, bail};
-use wasip2_doctor::{Environment, Options, Status, diagnose, render};
-
-const USAGE: &str = "usage: wasip2-doctor [--json] [--quick]
-
-Checks that this environment can build and run Rust for wasm32-wasip2: rustc and its
-wasm32-wasip2 std, wasm-component-ld and wasm-ld, wasmtime (>= 17), WASI_SDK_PATH and the cc
-crate's variables, Cargo's runner, then builds and runs probe programs (skipped with --quick).
-
-  --json    print a JSON report instead of the table
-  --quick   skip the probes that build and run programs
-  --help    print this text
-
-Exit status: 0 when nothing fails (warnings allowed), 1 when a check fails, 2 on bad usage.";
-
-struct Args {
-    json: bool,
-    options: Options,
-}
-
-fn parse_args() -> Result<Option<Args>> {
-    let mut args = Args {
-        json: false,
-        options: Options::default(),
-    };
-    for arg in std::env::args().skip(1) {
-        match arg.as_str() {
-            "--json" => args.json = true,
-            "--quick" => args.options.quick = true,
-            "--help" | "-h" => return Ok(None),
-            "--version" | "-V" => {
-                println!("wasip2-doctor {}", env!("CARGO_PKG_VERSION"));
-                std::process::exit(0);
-            }
-            other => bail!("unknown argument `{other}`\n\n{USAGE}"),
-        }
-    }
-    Ok(Some(args))
-}
+use anyhow::{Context as _, Result};
+use wasip2_doctor::cli::{self, Args, Mode};
+use wasip2_doctor::{Environment, Status, diagnose, render};
 
 fn main() -> ExitCode {
-    let args = match parse_args() {
-        Ok(Some(args)) => args,
-        Ok(None) => {
-            println!("{USAGE}");
+    let args = match cli::parse(std::env::args().skip(1)) {
+        Ok(Mode::Run(args)) => args,
+        Ok(Mode::Help) => {
+            println!("{}", cli::usage());
+            return ExitCode::SUCCESS;
+        }
+        Ok(Mode::Version) => {
+            println!("{}", cli::version());
             return ExitCode::SUCCESS;
         }
         Err(error) => {
-            eprintln!("wasip2-doctor: {error:#}");
+            eprintln!("wasip2-doctor: {error}");
             return ExitCode::from(2);
         }
     };
-    match run(&args) {
+    match run(args) {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
         Err(error) => {
@@ -65,7 +33,8 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(args: &Args) -> Result<bool> {
+/// Diagnoses the current environment and prints the report; whether nothing failed.
+fn run(args: Args) -> Result<bool> {
     let env = Environment::current().context("reading the current folder")?;
     let findings = diagnose(&env, args.options);
     if args.json {
