@@ -32,10 +32,11 @@
 
       lib = {
         # The dev shell's environment as a function of the parts: { wasiSdk, wasmtime } -> env.
-        devEnv = import ./nix/lib/dev-env.nix;
+        mkDevEnv = import ./nix/lib/dev-env.nix;
         versions = import ./nix/versions.nix;
         # A crate built, checked and tested for wasm32-wasip2 with crane, as the templates use it:
-        # { pkgs, src, toolchainFile, extraFiles ? [ ] } -> { package, checks, app, devShell, craneLib, … }
+        # { pkgs, src, toolchainFile, extraFiles ? [ ], nativeBuildInputs ? [ ], <crane's arguments>… }
+        #   -> { package, checks, app, devShell, craneLib, commonArgs, cargoArtifacts }
         craneProject = import ./nix/lib/crane-project.nix { inherit crane; };
       };
 
@@ -74,8 +75,8 @@
       );
 
       devShells = forAllSystems (pkgs: {
-        default = pkgs.wasip2.callPackage ./nix/shells/default.nix { toolchainSource = "rust-overlay"; };
-        fenix = pkgs.wasip2.callPackage ./nix/shells/default.nix {
+        default = pkgs.wasip2.callPackage ./nix/shells/crate-dev.nix { toolchainSource = "rust-overlay"; };
+        fenix = pkgs.wasip2.callPackage ./nix/shells/crate-dev.nix {
           toolchain = pkgs.wasip2.toolchain-fenix;
           toolchainSource = "fenix";
         };
@@ -83,18 +84,9 @@
         source = pkgs.wasip2.callPackage ./nix/shells/source.nix { };
       });
 
-      checks = forAllSystems (pkgs: {
-        inherit (pkgs.wasip2) wasi-sdk rust-std-wasip2 ui-wasip2;
-        toolchain-component = pkgs.wasip2.callPackage ./nix/checks/toolchain-component.nix { };
-        toolchain-fenix-component = pkgs.wasip2.callPackage ./nix/checks/toolchain-component.nix {
-          toolchain = pkgs.wasip2.toolchain-fenix;
-          name = "toolchain-fenix-component";
-        };
-        doctor = pkgs.wasip2.callPackage ./nix/checks/doctor.nix { };
-        nix-style = pkgs.wasip2.callPackage ./nix/checks/nix-style.nix { root = ./.; };
-      } // import ./nix/checks/templates.nix {
-        inherit lib self nixpkgs;
-        inherit (pkgs.stdenv.hostPlatform) system;
+      checks = forAllSystems (pkgs: import ./nix/checks {
+        inherit lib pkgs self nixpkgs;
+        root = ./.;
       });
 
       formatter = forAllSystems (pkgs: pkgs.nixpkgs-fmt);

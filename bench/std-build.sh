@@ -9,7 +9,9 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 work=${1:-$repo/target/offline-suite}
 source_dir="$work/rust-src"
 sdk="$work/wasi-sdk"
-stage0="${RUSTUP_HOME:-$HOME/.rustup}/toolchains/1.95.0-$(uname -m)-unknown-linux-gnu"
+# The one pin of Rust's version: nix/rust-toolchain.toml.
+rust_version=$(sed -n 's/^channel = "\(.*\)"$/\1/p' "$repo/nix/rust-toolchain.toml")
+stage0="${RUSTUP_HOME:-$HOME/.rustup}/toolchains/$rust_version-$(uname -m)-unknown-linux-gnu"
 for part in "$source_dir/x.py" "$sdk/bin/wasm32-wasip2-clang" "$stage0/bin/rustc"; do
   [ -e "$part" ] || { echo "std-build: $part is missing: run the offline suite (cargo test) first" >&2; exit 1; }
 done

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the default UI-test selection (checks/ui-wasip2/selection.txt, what checks.ui-wasip2 runs)
+# Runs the default UI-test selection (ui-tests/wasm32-wasip2/selection.txt, what checks.ui-wasip2 runs)
 # on this machine with the parts the offline suite built (run `cargo test` first), through the
 # same run-ui-tests.sh, and prints counts, wall time and tests per minute.
 #
@@ -7,18 +7,20 @@
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 work=${1:-$repo/target/offline-suite}
-selection=${2:-$repo/checks/ui-wasip2/selection.txt}
+selection=${2:-$repo/ui-tests/wasm32-wasip2/selection.txt}
 config="$work/bootstrap-ui.toml"
 for part in "$config" "$work/rust-src/x.py" "$work/wasi-sdk/bin/wasm32-wasip2-clang"; do
   [ -e "$part" ] || { echo "ui-throughput: $part is missing: run the offline suite (cargo test) first" >&2; exit 1; }
 done
-wasmtime_dir=$(dirname "$(dirname "$(command -v wasmtime || echo "${WASIP2_OFFLINE_CACHE:-$HOME/.cache/wasip2-flake}/cargo-tools/wasmtime-cli-48.0.8/bin/wasmtime")")")
+# The one pin of wasmtime-cli's version: .ci/cargo-tools.txt.
+wasmtime_version=$(awk '$1 == "wasmtime-cli" { print $2 }' "$repo/.ci/cargo-tools.txt")
+wasmtime_dir=$(dirname "$(dirname "$(command -v wasmtime || echo "${WASIP2_OFFLINE_CACHE:-$HOME/.cache/wasip2-flake}/cargo-tools/wasmtime-cli-$wasmtime_version/bin/wasmtime")")")
 
 report="$work/bench-ui"
 status=0
-bash "$repo/checks/ui-wasip2/run-ui-tests.sh" --source "$work/rust-src" --config "$config" \
+bash "$repo/ui-tests/run-ui-tests.sh" --source "$work/rust-src" --config "$config" \
   --wasi-sdk "$work/wasi-sdk" --wasmtime "$wasmtime_dir" --report "$report" \
-  --selection "$selection" --known-failures "$repo/checks/ui-wasip2/known-failures.txt" >/dev/null || status=$?
+  --selection "$selection" --known-failures "$repo/ui-tests/wasm32-wasip2/known-failures.txt" >/dev/null || status=$?
 [ -f "$report/report.json" ] || { echo "ui-throughput: no report (exit $status)" >&2; exit 1; }
 
 read -r passed failed ignored seconds < <(python3 -c '

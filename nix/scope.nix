@@ -42,7 +42,7 @@ lib.makeScope pkgs.newScope (self: {
 
   # The compiler the from-source builds start from: the pinned release, without a wasm std.
   stage0 = pkgs.rust-bin.stable.${rust.version}.default.override { extensions = [ "rust-src" ]; };
-  rust-source = self.callPackage ./packages/rust-src-tarball.nix {
+  rust-source = self.callPackage ./packages/rust-source.nix {
     inherit (rust) version;
     hash = rust.sourceHash;
   };

@@ -15,22 +15,22 @@
   # library source (diagnostics quote it): compiletest hands tests the stage-0 sysroot.
   toolchain
 , pname ? "ui-wasip2"
-, # Paths under the source to run; null runs checks/ui-wasip2/selection.txt.
+, # Paths under the source to run; null runs ui-tests/wasm32-wasip2/selection.txt.
   paths ? null
 , failOnUnexpected ? true
 }:
 let
   uiFiles = lib.fileset.toSource {
-    root = ../../checks/ui-wasip2;
+    root = ../../ui-tests;
     fileset = lib.fileset.unions [
-      ../../checks/ui-wasip2/run-ui-tests.sh
-      ../../checks/ui-wasip2/selection.txt
-      ../../checks/ui-wasip2/known-failures.txt
+      ../../ui-tests/run-ui-tests.sh
+      ../../ui-tests/wasm32-wasip2/selection.txt
+      ../../ui-tests/wasm32-wasip2/known-failures.txt
     ];
   };
   selection =
     if paths == null then
-      "--selection ${uiFiles}/selection.txt"
+      "--selection ${uiFiles}/wasm32-wasip2/selection.txt"
     else
       lib.concatMapStringsSep " " (path: "--path ${lib.escapeShellArg path}") paths;
 in
@@ -65,7 +65,7 @@ stdenv.mkDerivation {
     status=0
     bash ${uiFiles}/run-ui-tests.sh --source "$PWD" --config bootstrap.toml \
       --wasi-sdk ${wasi-sdk} --wasmtime ${lib.getBin wasmtime} --report "$out" \
-      ${selection} --known-failures ${uiFiles}/known-failures.txt || status=$?
+      ${selection} --known-failures ${uiFiles}/wasm32-wasip2/known-failures.txt || status=$?
     # 1: unexpected results (reported); 2 and 3: the run itself went wrong.
     if [ "$status" -ne 0 ] && { ${lib.boolToString failOnUnexpected} || [ "$status" -ne 1 ]; }; then
       exit "$status"

@@ -2,21 +2,33 @@
 # (buildDepsOnly), the component (buildPackage), and the checks every project wants. It takes the
 # native package set with this flake's overlay: crane's cross mode (pkgsCross) would set the
 # linker to the WASI C compiler instead of wasm-component-ld.
+#
+# Any other argument (buildInputs, env, cargoExtraArgs, …) goes to every crane call, as crane's
+# own functions pass theirs on to mkDerivation; `env` is merged over the dev shell's variables.
 { crane }:
-{ pkgs
+{
+  # nixpkgs with this flake's overlay (`wasip2.legacyPackages.<system>`, or nixpkgs imported
+  # with `overlays = [ wasip2.overlays.default ]`).
+  pkgs
 , src
   # The project's rust-toolchain.toml: rustup and this build then use the same compiler.
 , toolchainFile
   # Files the build reads besides Cargo's own (*.rs, *.toml, Cargo.lock): C sources, wit/, data.
 , extraFiles ? [ ]
+  # Build tools besides Wasmtime, which is always there to run the tests.
 , nativeBuildInputs ? [ ]
-}:
+, ...
+}@args:
 let
-  inherit (pkgs) lib wasip2;
+  inherit (pkgs) lib;
+  wasip2 = pkgs.wasip2 or (throw ''
+    lib.craneProject: the package set has no `wasip2`: pass `pkgs = wasip2.legacyPackages.''${system}`,
+    or import nixpkgs with `overlays = [ wasip2.overlays.default ]`.'');
+  craneArgs = removeAttrs args [ "pkgs" "src" "toolchainFile" "extraFiles" "nativeBuildInputs" "env" ];
   craneLib = (crane.mkLib pkgs).overrideToolchain (p: p.rust-bin.fromRustupToolchainFile toolchainFile);
   inherit (craneLib.crateNameFromCargoToml { cargoToml = src + "/Cargo.toml"; }) pname;
 
-  commonArgs = {
+  commonArgs = craneArgs // {
     src = lib.fileset.toSource {
       root = src;
       fileset = lib.fileset.unions ([ (craneLib.fileset.commonCargoSources src) ] ++ extraFiles);
@@ -26,7 +38,7 @@ let
     # The runner in the environment is Wasmtime's absolute path; it takes precedence over the
     # `wasmtime` that .cargo/config.toml names for use outside Nix.
     nativeBuildInputs = [ wasip2.wasmtime ] ++ nativeBuildInputs;
-    env = wasip2.devEnv;
+    env = wasip2.devEnv // args.env or { };
   };
   cargoArtifacts = craneLib.buildDepsOnly commonArgs;
   buildComponent = extraArgs: craneLib.buildPackage (commonArgs // {

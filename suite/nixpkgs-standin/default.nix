@@ -195,6 +195,9 @@ let
 
     rustc = rustRelease;
     cargo = rustRelease;
+    # nixpkgs builds clippy and rustfmt from the same Rust release; rustup's carry both.
+    clippy = rustRelease;
+    rustfmt = rustRelease;
     # nixpkgs' buildRustPackage as far as our doctor uses it: the lock's crates vendored, a
     # release build with cargoBuildFlags, the tests with cargoTestFlags (doCheck defaults to on),
     # the built programs installed.
@@ -241,6 +244,7 @@ let
     wac-cli = hostPackage { pname = "wac-cli"; programs.wac = "${parts.wacCli}/bin/wac"; meta.mainProgram = "wac"; };
     nixpkgs-fmt = tools "nixpkgs-fmt" "${parts.nixpkgsFmt}/bin/nixpkgs-fmt";
     deadnix = tools "deadnix" "${parts.deadnix}/bin/deadnix";
+    shellcheck = tools "shellcheck" "/usr/bin/shellcheck";
     statix = throw "nixpkgs stand-in: statix has no part here (the crate named statix on crates.io is another program)";
 
     # Rust 1.95.0 is built with LLVM 22: Debian's llvm-22 stands in for its llvm-config; its LLD

@@ -31,14 +31,14 @@
 #   PREPARED_TREE  from prepare-rust-source.sh (its build/ and .prepared-from are left out)
 #   CARGO_HOME     a cargo home holding every crate of the three lock files (cargo fetch)
 #   OUT_TARBALL    the archive to write: .tar, or .tar.gz / .tgz for gzip
-#   CARGO          the cargo that vendors (default: rustup's 1.95.0 toolchain)
+#   CARGO          the cargo that vendors (default: `cargo` on PATH)
 set -euo pipefail
 
 usage="usage: pack-rust-source.sh PREPARED_TREE CARGO_HOME OUT_TARBALL"
 tree=${1:?$usage}
 cargo_home=${2:?$usage}
 out=${3:?$usage}
-cargo=${CARGO:-/root/.rustup/toolchains/1.95.0-x86_64-unknown-linux-gnu/bin/cargo}
+cargo=${CARGO:-cargo}
 
 fail() { echo "pack-rust-source: $*" >&2; exit 1; }
 if [ ! -f "$tree/src/version" ] || [ ! -f "$tree/x.py" ]; then
