@@ -2,14 +2,13 @@
 //! host parts and used to build and run real crates: a component, a crate with C code through
 //! the SDK's clang, and `cargo test` through the wasmtime runner.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use anyhow::{Context as _, Result, bail, ensure};
+use anyhow::{Context as _, Result, ensure};
 
-use crate::areas::parts::prepend_path;
-use crate::context::{is_executable, stdout_text, which};
+use crate::context::{is_executable, stdout_text};
+use crate::support::files::copy_tree;
+use crate::support::toolchain::{cargo, eval_dev_env};
 use crate::wasm::expect_component;
 use crate::{CheckResult, Context, Suite, Verdict};
 
@@ -66,73 +65,11 @@ pub fn run(suite: &mut Suite) {
     );
 }
 
-/// Evaluates `nix/lib/dev-env.nix` with the suite's SDK and wasmtime, as the dev shell does with
-/// the pinned ones.
-pub fn eval_dev_env(ctx: &Context) -> Result<BTreeMap<String, String>> {
-    let (Some(sdk), Some(wasmtime)) = (&ctx.parts.wasi_sdk, &ctx.parts.wasmtime) else {
-        bail!("the SDK and wasmtime are needed (see the parts area)");
-    };
-    if which("nix-instantiate").is_none() {
-        bail!("nix-instantiate is not installed (apt-get install nix-bin)");
-    }
-    let expression = format!(
-        "(import {}) {{ wasiSdk = {}; wasmtime = {}; }}",
-        ctx.repo.join("nix/lib/dev-env.nix").display(),
-        nix_string(sdk)?,
-        nix_string(wasmtime)?
-    );
-    let output = ctx.run(
-        "eval-dev-env",
-        ctx.nix("nix-instantiate")
-            .args(["--eval", "--strict", "--json", "-E"])
-            .arg(expression),
-    )?;
-    serde_json::from_slice(&output.stdout)
-        .context("dev-env.nix did not evaluate to an attribute set of strings")
-}
-
-fn nix_string(path: &Path) -> Result<String> {
-    let text = path
-        .to_str()
-        .with_context(|| format!("{} is not UTF-8", path.display()))?;
-    Ok(serde_json::to_string(text)?)
-}
-
-/// `cargo` of the suite's toolchain with the dev shell's environment, in `dir`.
-pub fn cargo(ctx: &Context, env: &BTreeMap<String, String>, dir: &Path) -> Result<Command> {
-    let Some(toolchain) = &ctx.parts.wasip2_toolchain else {
-        bail!("the toolchain with the wasip2 std is needed (see the rust-std area)");
-    };
-    let mut command = Command::new(toolchain.join("bin/cargo"));
-    command
-        .current_dir(dir)
-        .envs(env)
-        .env("RUSTC", toolchain.join("bin/rustc"))
-        .env("PATH", prepend_path(&toolchain.join("bin")))
-        .env("CARGO_TARGET_DIR", dir.join("target"));
-    Ok(command)
-}
-
 /// Copies a fixture crate from `suite/fixtures` into a fresh folder.
 fn fixture(ctx: &Context, name: &str) -> Result<PathBuf> {
     let dir = ctx.fresh_dir(&format!("dev-env-{name}"))?;
     copy_tree(&ctx.repo.join("suite/fixtures").join(name), &dir)?;
     Ok(dir)
-}
-
-pub fn copy_tree(from: &Path, to: &Path) -> Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from).with_context(|| format!("reading {}", from.display()))? {
-        let entry = entry?;
-        let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_tree(&entry.path(), &target)?;
-        } else {
-            std::fs::copy(entry.path(), &target)
-                .with_context(|| format!("copying {}", entry.path().display()))?;
-        }
-    }
-    Ok(())
 }
 
 fn prerequisites(ctx: &Context) -> Option<String> {

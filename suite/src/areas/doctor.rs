@@ -9,8 +9,8 @@ use std::process::Command;
 use anyhow::{Context as _, Result, bail, ensure};
 use serde_json::Value;
 
-use crate::areas::dev_env::eval_dev_env;
 use crate::context::tail;
+use crate::support::toolchain::eval_dev_env;
 use crate::{CheckResult, Context, Suite, Verdict};
 
 const AREA: &str = "doctor";

@@ -8,8 +8,8 @@ use std::process::Command;
 
 use anyhow::{Context as _, Result, ensure};
 
-use crate::areas::nix::{flake_copy, repository_files};
 use crate::context::{tail, which};
+use crate::support::files::{flake_copy, repository_files};
 use crate::{CheckResult, Context, Suite, Verdict};
 
 const AREA: &str = "lint";

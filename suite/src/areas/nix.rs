@@ -9,9 +9,10 @@ use std::process::Command;
 use anyhow::{Context as _, Result, bail, ensure};
 use serde_json::Value;
 
-use crate::areas::dev_env::copy_tree;
 use crate::context::{stdout_text, tail, which};
 use crate::lock::{self, Inputs};
+use crate::support::files::copy_tree;
+use crate::support::files::{flake_copy, repository_files};
 use crate::{CheckResult, Context, Suite, Verdict};
 
 const AREA: &str = "nix";
@@ -142,35 +143,6 @@ fn lock_matches_inputs(ctx: &mut Context) -> CheckResult {
         pinned.join(", "),
         caught.len()
     )))
-}
-
-/// Paths, relative to the repository, of the files git tracks or would track (new files count,
-/// ignored ones do not), limited to `patterns` when there are any.
-pub fn repository_files(ctx: &Context, patterns: &[&str]) -> Result<Vec<String>> {
-    let output = ctx.run(
-        "git-ls-files",
-        Command::new("git")
-            .current_dir(&ctx.repo)
-            .args(["ls-files", "--cached", "--others", "--exclude-standard"])
-            .args(patterns),
-    )?;
-    Ok(stdout_text(&output).lines().map(str::to_owned).collect())
-}
-
-/// The repository's tracked files in a fresh folder: what a `path:` flake reference copies into
-/// the store, without target/ (gigabytes of Rust source and build output).
-pub fn flake_copy(ctx: &Context, name: &str) -> Result<PathBuf> {
-    let copy = ctx.fresh_dir(name)?;
-    for line in repository_files(ctx, &[])? {
-        let from = ctx.repo.join(&line);
-        if !from.is_file() {
-            continue;
-        }
-        let to = copy.join(&line);
-        std::fs::create_dir_all(to.parent().context("a file has a parent")?)?;
-        std::fs::copy(&from, &to).with_context(|| format!("copying {line}"))?;
-    }
-    Ok(copy)
 }
 
 fn nix_reads_lock(ctx: &mut Context) -> CheckResult {
@@ -353,7 +325,8 @@ fn refusals(ctx: &mut Context) -> CheckResult {
         !old.status.success() && message.contains("needs") && message.contains(">= 17"),
         "wasmtime 16 was not refused with the reason:\n{message}"
     );
-    ensure_evaluates(ctx, "wasmtime-48", &wasmtime("48.0.8"))?;
+    let pinned = ctx.pins.wasmtime_cli.clone();
+    ensure_evaluates(ctx, "wasmtime-pinned", &wasmtime(&pinned))?;
 
     let wasi_sdk = |system: &str| {
         format!(
@@ -382,7 +355,7 @@ fn refusals(ctx: &mut Context) -> CheckResult {
         "aarch64-darwin maps to the wrong tarball: {url}"
     );
     Ok(Verdict::Proved(format!(
-        "wasmtime 16 refused (\"{}\"), 48.0.8 accepted; riscv64-linux refused; aarch64-darwin -> {}",
+        "wasmtime 16 refused (\"{}\"), {pinned} accepted; riscv64-linux refused; aarch64-darwin -> {}",
         first_line_with(&message_of(&old), "needs"),
         url.trim()
             .trim_matches('"')

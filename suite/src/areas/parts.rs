@@ -8,15 +8,11 @@ use anyhow::{Context as _, Result, bail};
 
 use crate::context::{DebianParts, is_executable, package_dir, stdout_text, which};
 use crate::nix_build::BuildEnvironment;
+use crate::support::toolchain::{host_triple, prepend_path};
 use crate::wasm::expect_component;
 use crate::{Context, Suite, Verdict};
 
 const AREA: &str = "parts";
-
-/// The Rust version the flake pins, and so the stage-0 compiler the suite wants.
-pub const PINNED_RUST: &str = "1.95.0";
-/// The wasmtime-cli version `.ci/run` installs from crates.io.
-pub const WASMTIME_CLI: &str = "48.0.8";
 
 pub fn run(suite: &mut Suite) {
     suite.check(
@@ -105,7 +101,7 @@ fn assemble_sdk(ctx: &mut Context) -> crate::CheckResult {
         .arg("-o")
         .arg("hello.wasm")
         .current_dir(&dir);
-    if let Some(bin) = stage0_host_bin() {
+    if let Some(bin) = stage0_host_bin(ctx) {
         clang.env("PATH", prepend_path(&bin));
     }
     ctx.run("sdk-clang-hello", &mut clang)?;
@@ -116,18 +112,19 @@ fn assemble_sdk(ctx: &mut Context) -> crate::CheckResult {
 }
 
 fn find_wasmtime(ctx: &mut Context) -> crate::CheckResult {
+    let pinned = ctx.pins.wasmtime_cli.clone();
     let cached = ctx
         .cache
         .join("cargo-tools")
-        .join(format!("wasmtime-cli-{WASMTIME_CLI}"));
+        .join(format!("wasmtime-cli-{pinned}"));
     let dir = if is_executable(&cached.join("bin/wasmtime")) {
         cached
     } else if let Some(found) = package_dir("wasmtime") {
         found
     } else {
         return ctx.missing(format!(
-            "no wasmtime: install it with `cargo install wasmtime-cli --version {WASMTIME_CLI} --locked --root {}`",
-            ctx.cache.join("cargo-tools").join(format!("wasmtime-cli-{WASMTIME_CLI}")).display()
+            "no wasmtime: install it with `cargo install wasmtime-cli --version {pinned} --locked --root {}`",
+            cached.display()
         ));
     };
     let wasmtime = dir.join("bin/wasmtime");
@@ -163,9 +160,10 @@ fn find_wasmtime(ctx: &mut Context) -> crate::CheckResult {
 }
 
 fn find_stage0(ctx: &mut Context) -> crate::CheckResult {
-    let Some(dir) = rustup_toolchain(PINNED_RUST) else {
+    let pinned = ctx.pins.rust.clone();
+    let Some(dir) = rustup_toolchain(&pinned) else {
         return ctx.missing(format!(
-            "rustup's toolchain {PINNED_RUST} is not on this machine, so the pinned compiler cannot be proved here"
+            "rustup's toolchain {pinned} is not on this machine, so the pinned compiler cannot be proved here"
         ));
     };
     let output = ctx.run(
@@ -173,9 +171,9 @@ fn find_stage0(ctx: &mut Context) -> crate::CheckResult {
         Command::new(dir.join("bin/rustc")).arg("--version"),
     )?;
     let version = stdout_text(&output);
-    if !version.starts_with(&format!("rustc {PINNED_RUST} ")) {
+    if !version.starts_with(&format!("rustc {pinned} ")) {
         bail!(
-            "{} reports `{}`, not {PINNED_RUST}",
+            "{} reports `{}`, not {pinned}",
             dir.display(),
             version.trim()
         );
@@ -195,26 +193,10 @@ pub fn rustup_toolchain(version: &str) -> Option<PathBuf> {
     is_executable(&dir.join("bin/rustc")).then_some(dir)
 }
 
-pub fn host_triple() -> &'static str {
-    if cfg!(target_arch = "aarch64") {
-        "aarch64-unknown-linux-gnu"
-    } else {
-        "x86_64-unknown-linux-gnu"
-    }
-}
-
 /// `lib/rustlib/<host>/bin` of the pinned toolchain: wasm-component-ld and rust-lld.
-pub fn stage0_host_bin() -> Option<PathBuf> {
-    rustup_toolchain(PINNED_RUST).map(|dir| dir.join("lib/rustlib").join(host_triple()).join("bin"))
-}
-
-/// PATH with `dir` in front.
-pub fn prepend_path(dir: &Path) -> std::ffi::OsString {
-    let mut paths = vec![dir.to_path_buf()];
-    if let Some(old) = std::env::var_os("PATH") {
-        paths.extend(std::env::split_paths(&old));
-    }
-    std::env::join_paths(paths).unwrap_or_default()
+pub fn stage0_host_bin(ctx: &Context) -> Option<PathBuf> {
+    rustup_toolchain(&ctx.pins.rust)
+        .map(|dir| dir.join("lib/rustlib").join(host_triple()).join("bin"))
 }
 
 /// Builds nixpkgs' kind of bash, lays out the environment every derivation script of the suite

@@ -6,11 +6,11 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use anyhow::{Context as _, Result, bail, ensure};
+use anyhow::{Context as _, Result, ensure};
 
-use crate::areas::parts::host_triple;
 use crate::context::stdout_text;
-use crate::nix_build::Stdenv;
+use crate::support::nix_build::in_build_phase;
+use crate::support::toolchain::host_triple;
 use crate::{CheckResult, Context, Suite, Verdict};
 
 const AREA: &str = "rust-std";
@@ -37,53 +37,6 @@ fn script(ctx: &Context, name: &str) -> PathBuf {
     ctx.repo.join("scripts/rustc").join(name)
 }
 
-/// The packages the from-source derivations declare (nix/packages/rust-std-wasip2.nix,
-/// nix/checks/ui-wasip2.nix), as host programs; everything else on PATH is the stdenv's.
-const DECLARED_INPUTS: &[&str] = &["python3"];
-
-/// A script of the from-source derivations (the std, the UI checks) as their build phase runs
-/// it: `export HOME="$TMPDIR"` and `env.WASI_SDK_PATH` are what those derivations set.
-pub fn in_build_phase(ctx: &Context, name: &str, script: &Path) -> Result<Command> {
-    let (mut command, build_dir) =
-        ctx.nix_build_script(name, Stdenv::WithCC, &[], DECLARED_INPUTS, script)?;
-    command.env("HOME", &build_dir);
-    if let Some(sdk) = &ctx.parts.wasi_sdk {
-        command.env("WASI_SDK_PATH", sdk);
-    }
-    // Where the derivation has the tarball's vendor/ (bootstrap then passes --frozen), the suite
-    // has crates fetched ahead; either way cargo reaches no network.
-    if let Some(cargo_home) = &ctx.parts.cargo_home {
-        command
-            .env("CARGO_HOME", cargo_home)
-            .env("CARGO_NET_OFFLINE", "true");
-    }
-    Ok(command)
-}
-
-/// The arguments every bootstrap configuration of the suite shares: Debian's source lacks
-/// compiler-rt's C sources and carries a stale vendor/, and its patched bootstrap wants an
-/// external llvm-config even for a std-only build.
-fn debian_source_args(command: &mut Command) {
-    command.args([
-        "--vendor",
-        "false",
-        "--compiler-rt-c",
-        "false",
-        "--deny-warnings",
-        "false",
-    ]);
-    if let Some(llvm_config) = llvm_config() {
-        command.arg("--llvm-config").arg(llvm_config);
-    }
-}
-
-fn llvm_config() -> Option<PathBuf> {
-    (20..=30)
-        .rev()
-        .map(|v| PathBuf::from(format!("/usr/lib/llvm-{v}/bin/llvm-config")))
-        .find(|p| p.exists())
-}
-
 fn refuses_bad_inputs(ctx: &mut Context) -> CheckResult {
     let (Some(stage0), Some(sdk)) = (ctx.parts.stage0.clone(), ctx.parts.wasi_sdk.clone()) else {
         return ctx
@@ -93,41 +46,55 @@ fn refuses_bad_inputs(ctx: &mut Context) -> CheckResult {
     // A source tree as small as the script needs: its version and x.py.
     let source = dir.join("source");
     std::fs::create_dir_all(source.join("src"))?;
-    std::fs::write(source.join("src/version"), "1.95.0\n")?;
+    std::fs::write(source.join("src/version"), format!("{}\n", ctx.pins.rust))?;
     std::fs::write(source.join("x.py"), "")?;
 
-    let mut cases: Vec<(&str, Vec<String>, &str)> = Vec::new();
+    // The refusals are about versions relative to the pin: one far below, and the previous minor.
+    let rust = ctx.pins.rust.clone();
+    let minor: u32 = rust
+        .split('.')
+        .nth(1)
+        .and_then(|m| m.parse().ok())
+        .with_context(|| format!("the pinned Rust {rust} is not MAJOR.MINOR.PATCH"))?;
+    let (old_minor, previous_minor) = (minor - 5, minor - 1);
+
+    let mut cases: Vec<(String, Vec<String>, String)> = Vec::new();
     // A WASI_SDK_PATH without the wasip2 sysroot.
     let sdk_without_p2 = dir.join("sdk-without-wasip2");
     std::fs::create_dir_all(sdk_without_p2.join("share/wasi-sysroot/lib/wasm32-wasip1"))?;
     cases.push((
-        "a WASI_SDK_PATH without wasip2",
+        "a WASI_SDK_PATH without wasip2".into(),
         vec!["--wasi-sdk".into(), path_str(&sdk_without_p2)?],
-        "share/wasi-sysroot/lib/wasm32-wasip2/libc.a: point it at a wasi-sdk >= 22",
+        "share/wasi-sysroot/lib/wasm32-wasip2/libc.a: point it at a wasi-sdk >= 22".into(),
     ));
     // A stage-0 compiler outside the versions bootstrap accepts.
-    let old = fake_toolchain(&dir.join("rustc-1.90"), "1.90.0")?;
+    let old = fake_toolchain(&dir.join("rustc-old"), &format!("1.{old_minor}.0"))?;
     cases.push((
-        "a stage-0 rustc 1.90",
+        format!("a stage-0 rustc 1.{old_minor}"),
         vec!["--stage0".into(), path_str(&old)?],
-        "stage-0 rustc 1.90.0 cannot build Rust 1.95.0: use 1.95.x or 1.94.x",
+        format!(
+            "stage-0 rustc 1.{old_minor}.0 cannot build Rust {rust}: use 1.{minor}.x or 1.{previous_minor}.x"
+        ),
     ));
     // The previous minor is accepted by bootstrap for a full build, not for the stage-0 std.
-    let previous = fake_toolchain(&dir.join("rustc-1.94"), "1.94.1")?;
+    let previous = fake_toolchain(
+        &dir.join("rustc-previous"),
+        &format!("1.{previous_minor}.1"),
+    )?;
     cases.push((
-        "a stage-0 rustc 1.94 for the std-only build",
+        format!("a stage-0 rustc 1.{previous_minor} for the std-only build"),
         vec!["--stage0".into(), path_str(&previous)?],
-        "needs a stage-0 rustc of the source's own version 1.95",
+        format!("needs a stage-0 rustc of the source's own version 1.{minor}"),
     ));
     cases.push((
-        "a full build with external LLVM and no llvm-config",
+        "a full build with external LLVM and no llvm-config".into(),
         vec![
             "--mode".into(),
             "full".into(),
             "--prefix".into(),
             "/nowhere".into(),
         ],
-        "--llvm external needs --llvm-config PATH",
+        "--llvm external needs --llvm-config PATH".into(),
     ));
 
     for (what, overrides, expected) in &cases {
@@ -156,7 +123,7 @@ fn refuses_bad_inputs(ctx: &mut Context) -> CheckResult {
             "bootstrap-config.sh accepted {what}"
         );
         ensure!(
-            stderr.contains(expected),
+            stderr.contains(expected.as_str()),
             "for {what}, bootstrap-config.sh said {stderr:?}, which lacks {expected:?}"
         );
     }
@@ -321,24 +288,4 @@ fn count_entries(dir: &Path) -> Result<usize> {
         }
     }
     Ok(count)
-}
-
-/// Writes the std-only bootstrap configuration for a stage-0 toolchain.
-pub fn write_std_config(ctx: &Context, stage0: &Path, name: &str) -> Result<PathBuf> {
-    let (Some(source), Some(sdk)) = (&ctx.parts.rust_source, &ctx.parts.wasi_sdk) else {
-        bail!("the source tree and the SDK are needed first");
-    };
-    let mut command = in_build_phase(ctx, name, &script(ctx, "bootstrap-config.sh"))?;
-    command
-        .arg("--source")
-        .arg(source)
-        .arg("--stage0")
-        .arg(stage0)
-        .arg("--wasi-sdk")
-        .arg(sdk);
-    debian_source_args(&mut command);
-    let output = ctx.run("bootstrap-config", &mut command)?;
-    let config = ctx.work.join(name);
-    std::fs::write(&config, &output.stdout)?;
-    Ok(config)
 }

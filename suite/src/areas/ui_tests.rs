@@ -1,4 +1,4 @@
-//! The UI-test runner's verdicts (`checks/ui-wasip2/run-ui-tests.sh`, run as a Nix build runs it):
+//! The UI-test runner's verdicts (`ui-tests/run-ui-tests.sh`, run as a Nix build runs it):
 //! a broken expectation and a stale known failure are both reported. The offline subset itself
 //! runs in the Nix build of `checks.ui-wasip2` (the nix-builds area).
 
@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result, ensure};
 use serde::Deserialize;
 
-use crate::areas::rust_std::{in_build_phase, write_std_config};
+use crate::support::nix_build::in_build_phase;
+use crate::support::toolchain::write_std_config;
 use crate::{CheckResult, Context, Suite, Verdict};
 
 const AREA: &str = "ui-tests";
@@ -37,7 +38,7 @@ pub fn run(suite: &mut Suite) {
 }
 
 fn ui_dir(ctx: &Context) -> PathBuf {
-    ctx.repo.join("checks/ui-wasip2")
+    ctx.repo.join("ui-tests/wasm32-wasip2")
 }
 
 struct Inputs {
@@ -74,7 +75,7 @@ fn run_script(
     extra: &[&Path],
 ) -> Result<(bool, Report)> {
     let report_dir = ctx.fresh_dir(label)?;
-    let mut command = in_build_phase(ctx, label, &ui_dir(ctx).join("run-ui-tests.sh"))?;
+    let mut command = in_build_phase(ctx, label, &ctx.repo.join("ui-tests/run-ui-tests.sh"))?;
     command
         .arg("--source")
         .arg(&inputs.source)
@@ -98,40 +99,6 @@ fn run_script(
     let report: Report =
         serde_json::from_str(&json).context("report.json is not the expected shape")?;
     Ok((output.status.success(), report))
-}
-
-/// The run-pass tests among the selected paths: those compile to a component that wasmtime runs.
-pub fn run_pass_tests(source: &Path, paths: &[String]) -> Result<Vec<String>> {
-    let mut found = Vec::new();
-    for path in paths {
-        let mut stack = vec![source.join(path)];
-        while let Some(p) = stack.pop() {
-            if p.is_dir() {
-                for entry in std::fs::read_dir(&p)? {
-                    stack.push(entry?.path());
-                }
-            } else if p.extension().is_some_and(|e| e == "rs")
-                && std::fs::read_to_string(&p)
-                    .is_ok_and(|t| t.lines().any(|l| l.trim() == "//@ run-pass"))
-            {
-                let relative = p.strip_prefix(source)?.to_string_lossy().into_owned();
-                found.push(relative);
-            }
-        }
-    }
-    Ok(found)
-}
-
-pub fn read_selection(file: &Path) -> Result<Vec<String>> {
-    let text =
-        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-    Ok(text
-        .lines()
-        .filter_map(|l| l.split('#').next())
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(str::to_string)
-        .collect())
 }
 
 fn broken_expectation(ctx: &mut Context) -> CheckResult {

@@ -15,6 +15,7 @@ use std::process::Command;
 
 use anyhow::{Context as _, Result, bail};
 
+use crate::context::Context;
 use crate::context::{is_executable, which};
 
 /// A HOME that neither exists nor can be created, as `/homeless-shelter` in a Nix build.
@@ -234,4 +235,26 @@ fn link_program(dir: &Path, program: &Path) -> Result<()> {
             .with_context(|| format!("linking {}", link.display()))?;
     }
     Ok(())
+}
+/// The packages the from-source derivations declare (nix/packages/rust-std-wasip2.nix,
+/// nix/checks/ui-wasip2.nix), as host programs; everything else on PATH is the stdenv's.
+pub const DECLARED_INPUTS: &[&str] = &["python3"];
+
+/// A script of the from-source derivations (the std, the UI checks) as their build phase runs
+/// it: `export HOME="$TMPDIR"` and `env.WASI_SDK_PATH` are what those derivations set.
+pub fn in_build_phase(ctx: &Context, name: &str, script: &Path) -> Result<Command> {
+    let (mut command, build_dir) =
+        ctx.nix_build_script(name, Stdenv::WithCC, &[], DECLARED_INPUTS, script)?;
+    command.env("HOME", &build_dir);
+    if let Some(sdk) = &ctx.parts.wasi_sdk {
+        command.env("WASI_SDK_PATH", sdk);
+    }
+    // Where the derivation has the tarball's vendor/ (bootstrap then passes --frozen), the suite
+    // has crates fetched ahead; either way cargo reaches no network.
+    if let Some(cargo_home) = &ctx.parts.cargo_home {
+        command
+            .env("CARGO_HOME", cargo_home)
+            .env("CARGO_NET_OFFLINE", "true");
+    }
+    Ok(command)
 }

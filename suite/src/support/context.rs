@@ -20,7 +20,70 @@ pub struct Context {
     pub cache: PathBuf,
     /// True under CI: a missing part is then a failure, not a skip.
     pub ci: bool,
+    pub pins: Pins,
     pub parts: Parts,
+}
+
+/// The versions the suite needs to match, read from their one place in the repository.
+#[derive(Debug)]
+pub struct Pins {
+    /// `channel` of `nix/rust-toolchain.toml`: the stage-0 compiler, the source, the templates.
+    pub rust: String,
+    /// wasmtime-cli's line of `.ci/cargo-tools.txt`.
+    pub wasmtime_cli: String,
+}
+
+impl Pins {
+    fn read(repo: &Path) -> Result<Self> {
+        let toolchain_file = repo.join("nix/rust-toolchain.toml");
+        let toolchain = std::fs::read_to_string(&toolchain_file)
+            .with_context(|| format!("reading {}", toolchain_file.display()))?;
+        let rust = toolchain
+            .lines()
+            .find_map(|l| l.strip_prefix("channel = "))
+            .map(|v| v.trim().trim_matches('"').to_string())
+            .with_context(|| format!("no `channel = ` in {}", toolchain_file.display()))?;
+        let tools_file = repo.join(".ci/cargo-tools.txt");
+        let tools = std::fs::read_to_string(&tools_file)
+            .with_context(|| format!("reading {}", tools_file.display()))?;
+        let wasmtime_cli = tools
+            .lines()
+            .find_map(|l| match l.split_whitespace().collect::<Vec<_>>()[..] {
+                ["wasmtime-cli", version, ..] => Some(version.to_string()),
+                _ => None,
+            })
+            .with_context(|| format!("no wasmtime-cli line in {}", tools_file.display()))?;
+        Ok(Pins { rust, wasmtime_cli })
+    }
+}
+
+/// Variables that `cargo test` (and rustup's proxy) put into the suite's environment and that
+/// would make the toolchains the suite runs pick up the outer toolchain: LD_LIBRARY_PATH makes a
+/// copied rustc load the outer librustc_driver and so report the outer sysroot.
+const OUTER_TOOLCHAIN_VARIABLES: &[&str] = &[
+    "LD_LIBRARY_PATH",
+    "DYLD_LIBRARY_PATH",
+    "RUSTUP_TOOLCHAIN",
+    "RUSTC",
+    "RUSTDOC",
+    "RUSTC_WRAPPER",
+    "RUSTFLAGS",
+    "CARGO_TARGET_DIR",
+    "CARGO_BUILD_TARGET",
+];
+
+/// Keeps the outer toolchain's variables out of `command`, except those the caller set on it.
+pub fn without_outer_toolchain(command: &mut Command) -> &mut Command {
+    let set: Vec<_> = command
+        .get_envs()
+        .map(|(name, _)| name.to_owned())
+        .collect();
+    for name in OUTER_TOOLCHAIN_VARIABLES {
+        if !set.iter().any(|s| s == name) {
+            command.env_remove(name);
+        }
+    }
+    command
 }
 
 /// The host parts that stand in for the flake's pinned inputs.
@@ -76,11 +139,13 @@ impl Context {
             .with_context(|| format!("creating {}", work.display()))?;
         std::fs::create_dir_all(&cache).with_context(|| format!("creating {}", cache.display()))?;
         let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+        let pins = Pins::read(&repo)?;
         Ok(Context {
             repo,
             work,
             cache,
             ci,
+            pins,
             parts: Parts::default(),
         })
     }
@@ -113,7 +178,7 @@ impl Context {
 
     /// Like [`Context::run`], but returns the output whatever the exit status.
     pub fn run_unchecked(&self, label: &str, command: &mut Command) -> Result<Output> {
-        let output = command
+        let output = without_outer_toolchain(command)
             .output()
             .with_context(|| format!("starting `{}`", describe(command)))?;
         let n = LOG_COUNTER.fetch_add(1, Ordering::Relaxed);

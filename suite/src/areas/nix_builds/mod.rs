@@ -1,0 +1,359 @@
+//! Nix itself builds the flake's derivations here, sandboxed (no network, build users, only
+//! declared inputs), on the nixpkgs stand-in (`suite/nixpkgs-standin/`) made of this machine's
+//! parts. The flake's own files are evaluated: `flake.nix`, `nix/overlay.nix`, `nix/scope.nix`
+//! and the package files, exactly as a user's Nix evaluates them over nixpkgs.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{Context as _, bail, ensure};
+use serde_json::json;
+
+use crate::context::{stdout_text, tail};
+use crate::support::files::flake_copy;
+use crate::support::standin::{
+    build, build_expression, expression_for, outputs_file, sandboxed_nix, standin_dir,
+};
+use crate::support::ui_selection::{read_selection, run_pass_tests};
+use crate::{CheckResult, Context, Suite, Verdict};
+
+mod standin_parts;
+
+use self::standin_parts::prepare;
+
+const AREA: &str = "nix-builds";
+
+pub fn run(suite: &mut Suite) {
+    suite.check(
+        AREA,
+        "stand-in parts written; Nix builds in its sandbox here",
+        prepare,
+    );
+    suite.check(
+        AREA,
+        "every package, shell and check evaluates to a .drv for the four systems",
+        every_output,
+    );
+    suite.check(
+        AREA,
+        "wasi-sdk built by Nix (sandbox on): its install check compiles C",
+        |ctx| build(ctx, "packages.x86_64-linux.wasi-sdk").map(Verdict::Proved),
+    );
+    suite.check(
+        AREA,
+        "rust-std-wasip2 built by Nix: bootstrap in the sandbox, then the join; its compiler makes a component Wasmtime runs",
+        rust_std,
+    );
+    suite.check(
+        AREA,
+        "checks.toolchain-component built by Nix: cargo makes a component, Wasmtime runs it",
+        |ctx| build(ctx, "checks.x86_64-linux.toolchain-component").map(Verdict::Proved),
+    );
+    suite.check(
+        AREA,
+        "wasip2-doctor built by Nix (its tests run in the build); checks.doctor passes in the dev shell's environment",
+        |ctx| {
+            let package = build(ctx, "packages.x86_64-linux.wasip2-doctor")?;
+            let check = build(ctx, "checks.x86_64-linux.doctor")?;
+            Ok(Verdict::Proved(format!("{package}; {check}")))
+        },
+    );
+    suite.check(
+        AREA,
+        "checks.workspace-lint built by Nix: rustfmt, clippy with warnings denied, shellcheck, in the sandbox; a misformatted copy fails",
+        |ctx| {
+            let clean = build(ctx, "checks.x86_64-linux.workspace-lint")?;
+            let fault = fault_caught(
+                ctx,
+                "suite/src/lib.rs",
+                "pub mod areas;",
+                "pub mod   areas;",
+                "checks.x86_64-linux.workspace-lint",
+                "Diff in",
+            )?;
+            match fault {
+                Verdict::Proved(fault) => Ok(Verdict::Proved(format!("{clean}; {fault}"))),
+                skipped => Ok(skipped),
+            }
+        },
+    );
+    suite.check(
+        AREA,
+        "ui-wasip2 built by Nix on the offline subset: compiletest in the sandbox, run-pass tests in Wasmtime",
+        ui_subset,
+    );
+    suite.check(
+        AREA,
+        "a derivation script that uses compgen fails in the Nix build",
+        |ctx| {
+            fault_caught(
+                ctx,
+                "ui-tests/run-ui-tests.sh",
+                r#"matched "$stage0"/lib/rustlib/wasm32-wasip2/lib/libstd-*.rlib ||"#,
+                r#"compgen -G "$stage0/lib/rustlib/wasm32-wasip2/lib/libstd-*.rlib" >/dev/null ||"#,
+                "checks.x86_64-linux.ui-wasip2",
+                "compgen: command not found",
+            )
+        },
+    );
+    suite.check(
+        AREA,
+        "nix-shell of devShells.default: a template's cargo test and cargo run under Wasmtime",
+        dev_shell,
+    );
+    suite.check(
+        AREA,
+        "a check that runs Wasmtime with its default cache fails in the Nix build",
+        |ctx| {
+            fault_caught(
+                ctx,
+                "nix/checks/toolchain-component.nix",
+                // Before the check points HOME at its build folder: HOME is the sandbox's.
+                "export HOME=",
+                "echo '(module (func (export \"_start\")))' > start.wat\n    wasmtime run start.wat\n    export HOME=",
+                "checks.x86_64-linux.toolchain-component",
+                "failed to create cache directory",
+            )
+        },
+    );
+}
+
+/// Outputs that cannot evaluate on the stand-in, and why: what they need is not stood in.
+const NOT_STOOD_IN: &[(&str, &str)] = &[
+    (
+        "template-",
+        "the templates' checks are crane builds, and crane is not stood in",
+    ),
+    (
+        "fenix",
+        "fenix reads its channel manifest by import-from-derivation, from the network",
+    ),
+    ("nix-style", "statix has no part here"),
+];
+
+fn every_output(ctx: &mut Context) -> CheckResult {
+    if !standin_dir(ctx).join("parts.json").exists() {
+        bail!("the stand-in's parts were not written (see the first check of this area)");
+    }
+    let output = ctx.run(
+        "every-output",
+        sandboxed_nix(ctx, "nix-instantiate")
+            .args(["--eval", "--strict", "--json"])
+            .arg(ctx.repo.join("suite/nixpkgs-standin/every-output.nix")),
+    )?;
+    let evaluated: serde_json::Value =
+        serde_json::from_slice(&output.stdout).context("every-output.nix gave no JSON")?;
+    let (mut ok, mut refused) = (0, Vec::new());
+    for (kind, systems) in evaluated.as_object().context("no outputs")? {
+        for (system, names) in systems.as_object().context("no systems")? {
+            for (name, success) in names.as_object().context("no names")? {
+                if success == true {
+                    ok += 1;
+                    continue;
+                }
+                let Some((_, why)) = NOT_STOOD_IN.iter().find(|(part, _)| name.contains(part))
+                else {
+                    bail!("{kind}.{system}.{name} does not evaluate on the stand-in");
+                };
+                refused.push(format!("{kind}.{name} ({why})"));
+            }
+        }
+    }
+    refused.sort();
+    refused.dedup();
+    ensure!(ok > 0, "no output evaluated");
+    Ok(Verdict::Proved(format!(
+        "{ok} outputs evaluate to a .drv; not stood in, so not evaluated: {}",
+        refused.join("; ")
+    )))
+}
+
+/// The from-source std, built by Nix: every later area (and the benchmarks) builds with this
+/// toolchain, kept at `work/toolchain-wasip2`.
+fn rust_std(ctx: &mut Context) -> CheckResult {
+    let attribute = "packages.x86_64-linux.rust-std-wasip2";
+    let link = ctx.work.join("toolchain-wasip2");
+    if link.is_dir() && !link.is_symlink() {
+        std::fs::remove_dir_all(&link)?;
+    }
+    let built = build_expression(ctx, attribute, &expression_for(ctx, attribute), Some(&link))?;
+    let verdict = std_runs(ctx, &built)?;
+    ctx.parts.wasip2_toolchain = Some(link);
+    Ok(verdict)
+}
+
+/// The joined toolchain's rustc builds a component for wasm32-wasip2 against the std the Nix
+/// build made, and Wasmtime runs it.
+fn std_runs(ctx: &Context, built: &str) -> CheckResult {
+    let toolchain = PathBuf::from(built.split(':').next().unwrap_or_default());
+    let dir = ctx.fresh_dir("nix-built-std-hello")?;
+    std::fs::write(
+        dir.join("hello.rs"),
+        "fn main() { println!(\"hello from the std Nix built\"); }\n",
+    )?;
+    ctx.run(
+        "nix-std-hello",
+        Command::new(toolchain.join("bin/rustc"))
+            .args(["--target", "wasm32-wasip2", "hello.rs", "-o", "hello.wasm"])
+            .current_dir(&dir),
+    )?;
+    crate::wasm::expect_component(&dir.join("hello.wasm"))?;
+    let wasmtime = ctx.parts.wasmtime.clone().context("no wasmtime")?;
+    let output = ctx.run(
+        "nix-std-hello-run",
+        Command::new(wasmtime.join("bin/wasmtime"))
+            .arg("run")
+            .arg(dir.join("hello.wasm")),
+    )?;
+    let said = stdout_text(&output);
+    ensure!(
+        said.trim() == "hello from the std Nix built",
+        "the component printed {said:?}"
+    );
+    Ok(Verdict::Proved(format!(
+        "{built}; its rustc made a component that printed {:?}",
+        said.trim()
+    )))
+}
+
+/// The UI-test check with the offline subset's paths (the flake's check runs the default
+/// selection, which takes minutes more): its report says what ran.
+fn ui_subset(ctx: &mut Context) -> CheckResult {
+    let paths: Vec<String> =
+        read_selection(&ctx.repo.join("ui-tests/wasm32-wasip2/offline-subset.txt"))?
+            .iter()
+            .map(|path| format!("\"{path}\""))
+            .collect();
+    let expression = format!(
+        "(import {}).legacyPackages.x86_64-linux.wasip2.ui-wasip2.override {{ pname = \"ui-wasip2-offline-subset\"; paths = [ {} ]; }}",
+        outputs_file(ctx),
+        paths.join(" ")
+    );
+    let built = build_expression(ctx, "ui-wasip2 (offline subset)", &expression, None)?;
+    let out = PathBuf::from(built.split(':').next().unwrap_or_default());
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json"))?)?;
+    let count = |key: &str| report[key].as_u64().unwrap_or(0);
+    ensure!(
+        count("passed") > 0 && report["unexpected_failures"] == json!([]),
+        "the Nix-built report says: {report}"
+    );
+    // Programs ran in Wasmtime: run-pass tests are among those that passed.
+    let source = ctx
+        .parts
+        .rust_source
+        .clone()
+        .context("no prepared source to find the run-pass tests in")?;
+    let outcomes = std::fs::read_to_string(out.join("outcomes.txt"))?;
+    let selected = read_selection(&ctx.repo.join("ui-tests/wasm32-wasip2/offline-subset.txt"))?;
+    let ran = run_pass_tests(&source, &selected)?
+        .iter()
+        .filter(|test| outcomes.lines().any(|line| line == format!("ok {test}")))
+        .count();
+    ensure!(ran > 0, "no run-pass test passed in the Nix build");
+    Ok(Verdict::Proved(format!(
+        "{built}; {} passed, {} failed (known), {} ignored; {ran} run-pass tests ran in Wasmtime",
+        count("passed"),
+        count("failed"),
+        count("ignored")
+    )))
+}
+
+/// The everyday shell as a user enters it (`nix-shell`, Nix 2.8's `nix develop`), with only what
+/// the shell provides (`--pure`), and in it the wordcount template's tests and a run.
+fn dev_shell(ctx: &mut Context) -> CheckResult {
+    if !standin_dir(ctx).join("parts.json").exists() {
+        bail!("the stand-in's parts were not written (see the first check of this area)");
+    }
+    let project = ctx.fresh_dir("nix-shell-wordcount")?;
+    ctx.run(
+        "copy-template",
+        Command::new("cp")
+            .arg("-r")
+            .arg(ctx.repo.join("templates/wasip2/."))
+            .arg(&project),
+    )?;
+    let Some(env) = ctx.parts.build_env.clone() else {
+        bail!("no Nix build environment (see the parts area)");
+    };
+    let started = Instant::now();
+    let output = ctx.run(
+        "nix-shell",
+        sandboxed_nix(ctx, "nix-shell")
+            .current_dir(&project)
+            .arg(ctx.repo.join("suite/nixpkgs-standin/flake-outputs.nix"))
+            .args(["-A", "devShells.x86_64-linux.default", "--pure", "--run"])
+            .arg("wasip2-doctor --quick && cargo test --offline && echo 'a b c' | cargo run --offline --quiet")
+            .env("NIX_BUILD_SHELL", &env.bash),
+    )?;
+    let said = format!(
+        "{}{}",
+        stdout_text(&output),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    ensure!(
+        said.contains("wasm32-wasip2 shell: Rust"),
+        "the shell's greeting is missing:\n{}",
+        tail(&output, 20)
+    );
+    let passed: usize = said
+        .lines()
+        .filter_map(|l| l.strip_prefix("test result: ok. "))
+        .filter_map(|l| l.split_whitespace().next()?.parse::<usize>().ok())
+        .sum();
+    ensure!(
+        passed > 0,
+        "cargo test in the shell passed no test:\n{said}"
+    );
+    let counted = stdout_text(&output)
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    ensure!(
+        counted == "1 3 6 -",
+        "cargo run in the shell printed {counted:?} for 'a b c'"
+    );
+    Ok(Verdict::Proved(format!(
+        "in {:.0} s: the doctor's quick checks pass; {passed} tests passed under Wasmtime; cargo run counted 'a b c' as {counted:?}",
+        started.elapsed().as_secs_f64()
+    )))
+}
+
+/// A fault of a kind once found only by users: a copy of the repository with `from` replaced by
+/// `to` in `file`; the Nix build of `attribute` must fail, and say `said`.
+fn fault_caught(
+    ctx: &mut Context,
+    file: &str,
+    from: &str,
+    to: &str,
+    attribute: &str,
+    said: &str,
+) -> CheckResult {
+    let copy = flake_copy(ctx, "nix-builds-fault")?;
+    let text = std::fs::read_to_string(copy.join(file))?;
+    ensure!(text.contains(from), "{file} no longer contains {from:?}");
+    std::fs::write(copy.join(file), text.replacen(from, to, 1))?;
+    let output = ctx.run_unchecked(
+        "nix-build-fault",
+        sandboxed_nix(ctx, "nix-build")
+            .arg(copy.join("suite/nixpkgs-standin/flake-outputs.nix"))
+            .args(["-A", attribute, "--no-out-link"]),
+    )?;
+    let text = tail(&output, 40);
+    ensure!(
+        !output.status.success(),
+        "the Nix build of {attribute} passed with the fault in {file}"
+    );
+    let line = text
+        .lines()
+        .find(|line| line.contains(said))
+        .with_context(|| format!("the Nix build failed, but not with {said:?}:\n{text}"))?;
+    Ok(Verdict::Proved(format!(
+        "{file} with the fault: the build of {attribute} failed: {}",
+        line.trim()
+    )))
+}

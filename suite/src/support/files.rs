@@ -1,0 +1,53 @@
+//! The repository's files: which ones git tracks, a copy of them as a `path:` flake reference
+//! sees them, and whole folders copied.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context as _, Result};
+
+use crate::context::{Context, stdout_text};
+
+/// Paths, relative to the repository, of the files git tracks or would track (new files count,
+/// ignored ones do not), limited to `patterns` when there are any.
+pub fn repository_files(ctx: &Context, patterns: &[&str]) -> Result<Vec<String>> {
+    let output = ctx.run(
+        "git-ls-files",
+        Command::new("git")
+            .current_dir(&ctx.repo)
+            .args(["ls-files", "--cached", "--others", "--exclude-standard"])
+            .args(patterns),
+    )?;
+    Ok(stdout_text(&output).lines().map(str::to_owned).collect())
+}
+
+/// The repository's tracked files in a fresh folder: what a `path:` flake reference copies into
+/// the store, without target/ (gigabytes of Rust source and build output).
+pub fn flake_copy(ctx: &Context, name: &str) -> Result<PathBuf> {
+    let copy = ctx.fresh_dir(name)?;
+    for line in repository_files(ctx, &[])? {
+        let from = ctx.repo.join(&line);
+        if !from.is_file() {
+            continue;
+        }
+        let to = copy.join(&line);
+        std::fs::create_dir_all(to.parent().context("a file has a parent")?)?;
+        std::fs::copy(&from, &to).with_context(|| format!("copying {line}"))?;
+    }
+    Ok(copy)
+}
+
+pub fn copy_tree(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from).with_context(|| format!("reading {}", from.display()))? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_tree(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)
+                .with_context(|| format!("copying {}", entry.path().display()))?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,133 @@
+//! Nix builds of the flake's outputs on the nixpkgs stand-in (`suite/nixpkgs-standin/`),
+//! sandboxed: the settings Nix runs with here, evaluation to a `.drv`, the build, and what it
+//! printed (seconds, output size). The `nix-builds` area writes the stand-in's parts first.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{Result, bail};
+
+use crate::context::{Context, stdout_text, tail};
+
+/// Where the stand-in's parts file and packed parts go.
+pub fn standin_dir(ctx: &Context) -> PathBuf {
+    ctx.work.join("nixpkgs-standin")
+}
+
+/// Nix's settings for a sandboxed build here: build users, no substituters, the host folders
+/// the stand-in's packages link into, and the features our derivations ask for.
+pub fn sandboxed_nix(ctx: &Context, program: &str) -> Command {
+    let mut paths = vec![
+        "/usr".to_string(),
+        "/lib".to_string(),
+        "/lib64".to_string(),
+        "/etc/alternatives".to_string(),
+        "/bin/sh=/bin/busybox".to_string(),
+    ];
+    paths.push(ctx.cache.join("cargo-tools").display().to_string());
+    let mut command = Command::new(program);
+    command
+        .env(
+            "NIX_CONFIG",
+            format!(
+                "sandbox = true\nsubstituters =\nbuild-users-group = nixbld\nsystem-features = big-parallel\nextra-sandbox-paths = {}\n",
+                paths.join(" ")
+            ),
+        )
+        .env(
+            "WASIP2_STANDIN_PARTS",
+            standin_dir(ctx).join("parts.json"),
+        );
+    command
+}
+
+/// Builds one attribute of the flake's outputs on the stand-in; says seconds and output size.
+pub fn build(ctx: &mut Context, attribute: &str) -> Result<String> {
+    build_expression(ctx, attribute, &expression_for(ctx, attribute), None)
+}
+
+pub fn expression_for(ctx: &Context, attribute: &str) -> String {
+    format!("(import {}).{attribute}", outputs_file(ctx))
+}
+
+pub fn outputs_file(ctx: &Context) -> String {
+    ctx.repo
+        .join("suite/nixpkgs-standin/flake-outputs.nix")
+        .display()
+        .to_string()
+}
+
+/// Builds what a Nix expression over the flake's outputs names; says seconds and output size.
+/// With `link`, the result is also kept there (a garbage-collector root).
+pub fn build_expression(
+    ctx: &mut Context,
+    label: &str,
+    expression: &str,
+    link: Option<&Path>,
+) -> Result<String> {
+    if !standin_dir(ctx).join("parts.json").exists() {
+        bail!("the stand-in's parts were not written (see the first check of this area)");
+    }
+    let (drv, already) = instantiate(ctx, expression)?;
+    let started = Instant::now();
+    let mut command = sandboxed_nix(ctx, "nix-build");
+    command.arg(&drv).arg("--keep-failed");
+    match link {
+        Some(link) => command.arg("--out-link").arg(link),
+        None => command.arg("--no-out-link"),
+    };
+    let output = ctx.run_unchecked("nix-build", &mut command)?;
+    let seconds = started.elapsed().as_secs_f64();
+    if !output.status.success() {
+        println!("[nix-build] {label}: failed after {seconds:.0} s");
+        bail!(
+            "nix-build {label} failed ({}):\n{}",
+            output.status,
+            tail(&output, 30)
+        );
+    }
+    let out = stdout_text(&output).trim().to_string();
+    let size = du(ctx, Path::new(&out))?;
+    let how = if already {
+        "already in the store from an earlier build of the same derivation".to_string()
+    } else {
+        format!("built in {seconds:.0} s")
+    };
+    println!("[nix-build] {label}: {how}, {size}");
+    Ok(format!("{out}: {how}, {size}"))
+}
+
+/// The expression's derivation, and whether its outputs are in the store already (Nix then
+/// builds nothing). The build then starts from this .drv, so the flake is evaluated once.
+pub fn instantiate(ctx: &Context, expression: &str) -> Result<(String, bool)> {
+    let output = ctx.run(
+        "nix-instantiate",
+        sandboxed_nix(ctx, "nix-instantiate").args(["-E", expression]),
+    )?;
+    let drv = stdout_text(&output).trim().to_string();
+    let outputs = ctx.run(
+        "nix-store-outputs",
+        Command::new("nix-store")
+            .args(["-q", "--outputs"])
+            .arg(&drv),
+    )?;
+    let already = stdout_text(&outputs)
+        .lines()
+        .all(|out| Path::new(out.trim()).exists());
+    Ok((drv, already))
+}
+
+pub fn du(ctx: &Context, path: &Path) -> Result<String> {
+    let output = ctx.run(
+        "du",
+        Command::new("du")
+            .args(["-sh", "--apparent-size"])
+            .arg(path),
+    )?;
+    Ok(stdout_text(&output)
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_string())
+}

@@ -1,0 +1,123 @@
+//! The toolchains the suite drives: the host triple, `PATH` with a toolchain in front, the dev
+//! shell's environment (`nix/lib/dev-env.nix` evaluated with the suite's parts), cargo with it,
+//! and the std-only bootstrap configuration the UI tests start from.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context as _, Result, bail};
+
+use crate::context::{Context, which};
+use crate::nix_build::in_build_phase;
+
+pub fn host_triple() -> &'static str {
+    if cfg!(target_arch = "aarch64") {
+        "aarch64-unknown-linux-gnu"
+    } else {
+        "x86_64-unknown-linux-gnu"
+    }
+}
+
+/// PATH with `dir` in front.
+pub fn prepend_path(dir: &Path) -> std::ffi::OsString {
+    let mut paths = vec![dir.to_path_buf()];
+    if let Some(old) = std::env::var_os("PATH") {
+        paths.extend(std::env::split_paths(&old));
+    }
+    std::env::join_paths(paths).unwrap_or_default()
+}
+
+/// Evaluates `nix/lib/dev-env.nix` with the suite's SDK and wasmtime, as the dev shell does with
+/// the pinned ones.
+pub fn eval_dev_env(ctx: &Context) -> Result<BTreeMap<String, String>> {
+    let (Some(sdk), Some(wasmtime)) = (&ctx.parts.wasi_sdk, &ctx.parts.wasmtime) else {
+        bail!("the SDK and wasmtime are needed (see the parts area)");
+    };
+    if which("nix-instantiate").is_none() {
+        bail!("nix-instantiate is not installed (apt-get install nix-bin)");
+    }
+    let expression = format!(
+        "(import {}) {{ wasiSdk = {}; wasmtime = {}; }}",
+        ctx.repo.join("nix/lib/dev-env.nix").display(),
+        nix_string(sdk)?,
+        nix_string(wasmtime)?
+    );
+    let output = ctx.run(
+        "eval-dev-env",
+        ctx.nix("nix-instantiate")
+            .args(["--eval", "--strict", "--json", "-E"])
+            .arg(expression),
+    )?;
+    serde_json::from_slice(&output.stdout)
+        .context("dev-env.nix did not evaluate to an attribute set of strings")
+}
+
+pub fn nix_string(path: &Path) -> Result<String> {
+    let text = path
+        .to_str()
+        .with_context(|| format!("{} is not UTF-8", path.display()))?;
+    Ok(serde_json::to_string(text)?)
+}
+
+/// `cargo` of the suite's toolchain with the dev shell's environment, in `dir`.
+pub fn cargo(ctx: &Context, env: &BTreeMap<String, String>, dir: &Path) -> Result<Command> {
+    let Some(toolchain) = &ctx.parts.wasip2_toolchain else {
+        bail!("the toolchain with the wasip2 std is needed (see the rust-std area)");
+    };
+    let mut command = Command::new(toolchain.join("bin/cargo"));
+    command
+        .current_dir(dir)
+        .envs(env)
+        .env("RUSTC", toolchain.join("bin/rustc"))
+        .env("PATH", prepend_path(&toolchain.join("bin")))
+        .env("CARGO_TARGET_DIR", dir.join("target"));
+    Ok(command)
+}
+
+/// The arguments every bootstrap configuration of the suite shares: Debian's source lacks
+/// compiler-rt's C sources and carries a stale vendor/, and its patched bootstrap wants an
+/// external llvm-config even for a std-only build.
+pub fn debian_source_args(command: &mut Command) {
+    command.args([
+        "--vendor",
+        "false",
+        "--compiler-rt-c",
+        "false",
+        "--deny-warnings",
+        "false",
+    ]);
+    if let Some(llvm_config) = llvm_config() {
+        command.arg("--llvm-config").arg(llvm_config);
+    }
+}
+
+/// Writes the std-only bootstrap configuration for a stage-0 toolchain.
+pub fn write_std_config(ctx: &Context, stage0: &Path, name: &str) -> Result<PathBuf> {
+    let (Some(source), Some(sdk)) = (&ctx.parts.rust_source, &ctx.parts.wasi_sdk) else {
+        bail!("the source tree and the SDK are needed first");
+    };
+    let mut command = in_build_phase(
+        ctx,
+        name,
+        &ctx.repo.join("scripts/rustc/bootstrap-config.sh"),
+    )?;
+    command
+        .arg("--source")
+        .arg(source)
+        .arg("--stage0")
+        .arg(stage0)
+        .arg("--wasi-sdk")
+        .arg(sdk);
+    debian_source_args(&mut command);
+    let output = ctx.run("bootstrap-config", &mut command)?;
+    let config = ctx.work.join(name);
+    std::fs::write(&config, &output.stdout)?;
+    Ok(config)
+}
+pub fn llvm_config() -> Option<PathBuf> {
+    (20..=30)
+        .rev()
+        .map(|v| PathBuf::from(format!("/usr/lib/llvm-{v}/bin/llvm-config")))
+        .find(|p| p.exists())
+}
