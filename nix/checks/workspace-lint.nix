@@ -1,0 +1,57 @@
+# The gates CI enforces on the Rust workspace and the shell scripts, as a check: rustfmt, clippy
+# with warnings denied on every target of every member, and shellcheck on every script.
+{ lib
+, rustPlatform
+, clippy
+, rustfmt
+, shellcheck
+, root
+}:
+let
+  shellScripts = lib.fileset.unions [
+    (lib.fileset.fileFilter (file: file.hasExt "sh") root)
+    (root + "/.ci/run")
+  ];
+in
+rustPlatform.buildRustPackage {
+  pname = "workspace-lint";
+  version = "0";
+
+  src = lib.fileset.toSource {
+    inherit root;
+    fileset = lib.fileset.unions [
+      (root + "/Cargo.toml")
+      (root + "/Cargo.lock")
+      (root + "/rustfmt.toml")
+      (root + "/suite")
+      (root + "/tools")
+      shellScripts
+    ];
+  };
+  cargoLock.lockFile = root + "/Cargo.lock";
+
+  nativeBuildInputs = [
+    clippy
+    rustfmt
+    shellcheck
+  ];
+
+  buildPhase = ''
+    runHook preBuild
+    cargo fmt --all --check
+    cargo clippy --workspace --all-targets --offline -- --deny warnings
+    find . -name '*.sh' -print0 | xargs -0 shellcheck -x .ci/run
+    runHook postBuild
+  '';
+  doCheck = false;
+  installPhase = "touch $out";
+
+  meta = {
+    description = "rustfmt, clippy (warnings denied) and shellcheck over the repository";
+    license = [
+      lib.licenses.mit
+      lib.licenses.asl20
+    ];
+    platforms = lib.platforms.unix;
+  };
+}
