@@ -14,6 +14,8 @@ pub mod parse;
 pub mod probe;
 pub mod render;
 pub mod requirements;
+#[cfg(test)]
+mod scratch;
 
 pub use checks::{Options, diagnose};
 pub use environment::Environment;

@@ -82,10 +82,11 @@ pub fn check_runner(env: &Environment) -> (Finding, Option<Vec<String>>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scratch::Scratch;
 
     #[test]
     fn the_runner_variable_wins_over_config_files() {
-        let dir = tempfile::tempdir().expect("a temporary folder");
+        let dir = Scratch::new("runner");
         let project = dir.path();
         let config = project.join(".cargo/config.toml");
         std::fs::create_dir_all(project.join(".cargo")).expect("folders");

@@ -115,6 +115,7 @@ pub fn judge_cc_variables(
 mod tests {
     use super::*;
     use crate::finding::Status;
+    use crate::scratch::Scratch;
 
     fn touch(root: &Path, file: &str) {
         let path = root.join(file);
@@ -124,7 +125,7 @@ mod tests {
 
     #[test]
     fn sdk_without_the_wasip2_sysroot_fails_naming_the_files() {
-        let dir = tempfile::tempdir().expect("a temporary folder");
+        let dir = Scratch::new("sdk");
         let sdk = dir.path();
         touch(sdk, "bin/clang");
         touch(sdk, "bin/wasm32-wasip2-clang");
@@ -150,7 +151,7 @@ mod tests {
 
     #[test]
     fn cc_variables_must_agree_with_the_sdk() {
-        let dir = tempfile::tempdir().expect("a temporary folder");
+        let dir = Scratch::new("cc");
         let sdk = dir.path();
         touch(sdk, "bin/wasm32-wasip2-clang");
         touch(sdk, "bin/llvm-ar");

@@ -182,6 +182,7 @@ pub fn check_std(env: &Environment, rustc: Option<&Rustc>) -> Finding {
 mod tests {
     use super::*;
     use crate::finding::Status;
+    use crate::scratch::Scratch;
 
     fn info(release: &str) -> RustcInfo {
         RustcInfo {
@@ -205,7 +206,7 @@ mod tests {
 
     #[test]
     fn finds_std_by_its_rlib() {
-        let dir = tempfile::tempdir().expect("a temporary folder");
+        let dir = Scratch::new("std");
         assert!(!std_in(dir.path()));
         std::fs::write(dir.path().join("libstd-0123abcd.rlib"), b"").expect("a file");
         assert!(std_in(dir.path()));

@@ -35,10 +35,11 @@ pub fn judge_built_wasm(path: &Path) -> Finding {
 mod tests {
     use super::*;
     use crate::finding::Status;
+    use crate::scratch::Scratch;
 
     #[test]
     fn a_core_module_is_not_accepted_as_the_build() {
-        let dir = tempfile::tempdir().expect("a temporary folder");
+        let dir = Scratch::new("kind");
         let core = dir.path().join("core.wasm");
         let component = dir.path().join("component.wasm");
         std::fs::write(&core, b"\0asm\x01\0\0\0").expect("file");
