@@ -16,6 +16,7 @@ rustPlatform.buildRustPackage (finalAttrs: {
     fileset = lib.fileset.unions [
       ../../Cargo.toml
       ../../Cargo.lock
+      ../../tools/publish-cache
       ../../tools/wasip2-doctor
       ../../suite/Cargo.toml
       ../../suite/src
