@@ -27,6 +27,8 @@ if ! getent group nixbld >/dev/null; then
   done
 fi
 
+bash "$here/../suite/scripts/install-trixie-nix.sh" "$WASIP2_OFFLINE_CACHE"
+
 while read -r crate version binary; do
   case "$crate" in '' | '#'*) continue ;; esac
   root="$WASIP2_OFFLINE_CACHE/cargo-tools/$crate-$version"

@@ -4,6 +4,7 @@
 pub mod build_attributes;
 pub mod dev_env;
 pub mod doctor;
+pub mod flake_eval;
 pub mod lint;
 pub mod locked_inputs;
 pub mod nix;
@@ -23,6 +24,7 @@ pub fn run_all(suite: &mut Suite) {
     locked_inputs::run(suite);
     rust_std::run(suite);
     nix_builds::run(suite);
+    flake_eval::run(suite);
     dev_env::run(suite);
     ui_tests::run(suite);
     doctor::run(suite);

@@ -1,0 +1,11 @@
+# The stand-in package set (./standin, a copy of suite/nixpkgs-standin) as `import nixpkgs`
+# sees it, for evaluation only, by Nix >= 2.18: ./eval-only.nix comes before the caller's
+# overlays. Nothing built from it here stands for a build with nixpkgs.
+{ system ? "x86_64-linux"
+, overlays ? [ ]
+, config ? { }
+}:
+import ./standin {
+  inherit system config;
+  overlays = [ (import ./eval-only.nix { lib = import ./eval-lib.nix; }) ] ++ overlays;
+}
