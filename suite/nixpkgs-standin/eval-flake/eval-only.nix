@@ -61,13 +61,11 @@ let
     "lndir"
     "makeWrapper"
     "makeBinaryWrapper"
-    "jq"
     "libsecret"
     "libiconv"
     "rsync"
     "statix"
     "zstd"
-    "taplo"
     "writableTmpDirAsHomeHook"
   ]
     missing;
