@@ -1,7 +1,9 @@
-# The fast from-source form: only the wasm32-wasip2 standard library, built by Rust's bootstrap
-# at stage 0 in local-rebuild mode on top of the pinned binary compiler of the same version, then
-# joined with that compiler into a toolchain whose sysroot holds the new std. Minutes, not hours;
-# for people who patch std or wasi-libc (override `rustSource` or `wasi-sdk`).
+# The fast from-source form: only the standard library of the WASI targets (wasm32-wasip2 by
+# default), built by Rust's bootstrap at stage 0 in local-rebuild mode on top of the pinned
+# binary compiler of the same version, then joined with that compiler into a toolchain whose
+# sysroot holds the new std. Minutes, not hours; for people who patch std or wasi-libc (override
+# `rustSource` or `wasi-sdk`), and for targets no binary release ships a std for
+# (`rust-std-wasip3`: this file with `targets` and a wasi-sdk with the wasm32-wasip3 drivers).
 { lib
 , stdenv
 , symlinkJoin
@@ -9,14 +11,20 @@
 , python3
 , rustc-build-scripts
 , rustSource
-, # A binary toolchain of the source's version, without a wasm32-wasip2 std of its own.
+, # A binary toolchain of the source's version, without a std of its own for the targets.
   stage0
-, wasi-sdk
+, # A wasi-sdk layout with bin/<target>-clang for every target (wasi-sdk-wasip3 for wasm32-wasip3).
+  wasi-sdk
 , version
+, pname ? "rust-std-wasip2"
+, # Built in one bootstrap run, each std joined into the toolchain.
+  targets ? [ "wasm32-wasip2" ]
 }:
 let
+  targetArgs = lib.concatMapStringsSep " " (target: "--target ${target}") targets;
+  targetNames = lib.concatStringsSep " and " targets;
   std = stdenv.mkDerivation {
-    pname = "rust-std-wasip2-from-source";
+    pname = "${pname}-from-source";
     inherit version;
     src = rustSource;
 
@@ -35,11 +43,11 @@ let
       runHook preBuild
       export HOME="$TMPDIR"
       bash ${rustc-build-scripts}/bootstrap-config.sh \
-        --source "$PWD" --stage0 ${stage0} --wasi-sdk ${wasi-sdk} --target wasm32-wasip2 \
+        --source "$PWD" --stage0 ${stage0} --wasi-sdk ${wasi-sdk} ${targetArgs} \
         > bootstrap.toml
       bash ${rustc-build-scripts}/build-std.sh \
         --source "$PWD" --config bootstrap.toml --wasi-sdk ${wasi-sdk} \
-        --target wasm32-wasip2 --std-out "$out"
+        ${targetArgs} --std-out "$out"
       runHook postBuild
     '';
     dontInstall = true;
@@ -48,7 +56,7 @@ let
     dontFixup = true;
 
     meta = {
-      description = "Rust ${version} standard library for wasm32-wasip2, built from source";
+      description = "Rust ${version} standard library for ${targetNames}, built from source";
       license = [
         lib.licenses.mit
         lib.licenses.asl20
@@ -59,8 +67,8 @@ let
   };
 in
 symlinkJoin {
-  name = "rust-std-wasip2-${version}";
-  pname = "rust-std-wasip2";
+  name = "${pname}-${version}";
+  inherit pname;
   inherit version;
   paths = [
     stage0
@@ -80,14 +88,14 @@ symlinkJoin {
         fi
       ''}
     done
-    test -e $out/lib/rustlib/wasm32-wasip2/lib/self-contained/crt1-command.o
+    ${lib.concatMapStringsSep "\n" (target: "test -e $out/lib/rustlib/${target}/lib/self-contained/crt1-command.o") targets}
   '';
   passthru = {
     inherit std stage0;
   };
   meta = {
     inherit (std.meta) license platforms;
-    description = "Rust ${version} toolchain whose wasm32-wasip2 std is built from source";
+    description = "Rust ${version} toolchain whose ${targetNames} std is built from source";
     mainProgram = "rustc";
   };
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Writes the bootstrap.toml for building Rust with the wasm32-wasip2 target, from its inputs.
+# Writes the bootstrap.toml for building Rust with WASI targets (wasm32-wasip2, and
+# wasm32-wasip1 and wasm32-wasip3 beside it), from its inputs.
 # The one place where the build's configuration is decided: the flake's derivations
 # (rust-std-wasip2, rustc-wasip2, the UI-test checks) and the offline suite all call it.
 #
@@ -7,7 +8,8 @@
 #   --mode std|full        std: only the standard library at stage 0 on top of the stage-0
 #                          compiler (local rebuild); full: compiler, cargo and std (default: std)
 #   --host TRIPLE          (default: the stage-0 compiler's host)
-#   --target TRIPLE        repeatable (default: wasm32-wasip2)
+#   --target TRIPLE[,TRIPLE...]  repeatable, or a comma-separated list (default: wasm32-wasip2);
+#                          one bootstrap run builds the std for all of them
 #   --llvm external|bundled   full mode: nixpkgs' LLVM via --llvm-config (LLD off, wasm-ld from
 #                          the pinned LLD), or LLVM and LLD built in-tree (default: external)
 #   --llvm-config PATH     the host's llvm-config (external LLVM)
@@ -30,7 +32,7 @@ while [ $# -gt 0 ]; do
     --stage0) stage0=$2; shift 2 ;;
     --wasi-sdk) wasi_sdk=$2; shift 2 ;;
     --host) host=$2; shift 2 ;;
-    --target) targets+=("$2"); shift 2 ;;
+    --target) IFS=, read -r -a listed <<<"$2"; targets+=("${listed[@]}"); shift 2 ;;
     --llvm) llvm=$2; shift 2 ;;
     --llvm-config) llvm_config=$2; shift 2 ;;
     --prefix) prefix=$2; shift 2 ;;
@@ -77,18 +79,42 @@ esac
 
 # --- the WASI SDK -------------------------------------------------------------------------
 [ -n "$wasi_sdk" ] || fail "--wasi-sdk DIR (WASI_SDK_PATH) is required"
+sysroot="$wasi_sdk/share/wasi-sysroot"
+need_sysroot() { # TARGET WHY
+  local file
+  for file in libc.a crt1-command.o crt1-reactor.o; do
+    [ -f "$sysroot/lib/$1/$file" ] ||
+      fail "WASI_SDK_PATH=$wasi_sdk has no $sysroot/lib/$1/$file$2: point it at a wasi-sdk >= 22 with the $1 sysroot"
+  done
+}
 for target in "${targets[@]}"; do
   case "$target" in
-    wasm32-wasip1 | wasm32-wasip2) ;;
-    *) fail "target $target is not a WASI target this build supports (wasm32-wasip1, wasm32-wasip2)" ;;
+    wasm32-wasip1 | wasm32-wasip2) need_sysroot "$target" "" ;;
+    wasm32-wasip3)
+      [ -f "$source/compiler/rustc_target/src/spec/targets/wasm32_wasip3.rs" ] ||
+        fail "Rust $source_version has no wasm32-wasip3 target: build it from a source that has one (1.95.0 has)"
+      # Until wasi-libc has a wasip3 build, Rust's bootstrap lays out the wasip2 libc.a and crt
+      # objects for wasm32-wasip3, and asserts that the SDK has no wasip3 sysroot (Rust 1.95:
+      # src/bootstrap/src/core/build_steps/compile.rs, the wasm32-wasip3 branch). wasi-sdk 30 has
+      # none: its WASI_SDK_TARGETS stop at wasm32-wasip2, so it ships neither a wasm32-wasip3
+      # sysroot nor bin/wasm32-wasip3-clang; wasi-sdk 34 is the first to build wasm32-wasip3.
+      if grep -q 'wasi_libdir(TargetSelection::from_user("wasm32-wasip2"))' \
+        "$source/src/bootstrap/src/core/build_steps/compile.rs" 2>/dev/null; then
+        need_sysroot wasm32-wasip2 ", which Rust $source_version's bootstrap takes for wasm32-wasip3 (no SDK has a wasip3 libc it can use yet)"
+        [ ! -e "$sysroot/lib/wasm32-wasip3" ] ||
+          fail "WASI_SDK_PATH=$wasi_sdk has a wasm32-wasip3 sysroot ($sysroot/lib/wasm32-wasip3), and Rust $source_version's bootstrap refuses one (it asserts the folder is absent and takes the wasip2 sysroot): use a wasi-sdk without it (22 to 33; the pinned 30 has none), or a Rust whose bootstrap uses it"
+      else
+        need_sysroot wasm32-wasip3 ""
+      fi
+      ;;
+    *) fail "target $target is not a WASI target this build supports: use wasm32-wasip1, wasm32-wasip2 or wasm32-wasip3" ;;
   esac
-  libdir="$wasi_sdk/share/wasi-sysroot/lib/$target"
-  for file in libc.a crt1-command.o crt1-reactor.o; do
-    [ -f "$libdir/$file" ] ||
-      fail "WASI_SDK_PATH=$wasi_sdk has no $libdir/$file: point it at a wasi-sdk >= 22 with the $target sysroot"
-  done
-  [ -x "$wasi_sdk/bin/$target-clang" ] ||
+  # Bootstrap compiles the target's C with $WASI_SDK_PATH/bin/<target>-clang (cc_detect.rs).
+  if [ ! -x "$wasi_sdk/bin/$target-clang" ]; then
+    [ "$target" = wasm32-wasip3 ] &&
+      fail "WASI_SDK_PATH=$wasi_sdk has no bin/wasm32-wasip3-clang (wasi-sdk 30 ships none): use the flake's wasi-sdk-wasip3, which adds wasm32-wasip3-clang and -clang++ to the SDK"
     fail "WASI_SDK_PATH=$wasi_sdk has no bin/$target-clang: point it at a wasi-sdk >= 22"
+  fi
 done
 for tool in llvm-ar llvm-ranlib; do
   [ -x "$wasi_sdk/bin/$tool" ] ||

@@ -8,11 +8,14 @@
 # a symlink join whose compiler files are copied: nix/packages/rust-std-wasip2.nix).
 #
 # usage: build-std.sh --source DIR --config FILE --wasi-sdk DIR --std-out DIR
-#                     [--toolchain-out DIR] [--target T]...
+#                     [--toolchain-out DIR] [--target T[,T...]]...
 #   --source         a writable rustc source tree (the build goes to its build/ folder)
 #   --config         bootstrap.toml from bootstrap-config.sh --mode std
 #   --std-out        the rust-std tree to create
 #   --toolchain-out  the toolchain to create
+#   --target         the targets of the configuration, repeatable or comma-separated (default:
+#                    wasm32-wasip2); one bootstrap run builds them all, each std is laid out and
+#                    joined
 set -euo pipefail
 
 fail() { echo "build-std: $*" >&2; exit 1; }
@@ -29,7 +32,7 @@ while [ $# -gt 0 ]; do
     --wasi-sdk) wasi_sdk=$2; shift 2 ;;
     --std-out) std_out=$2; shift 2 ;;
     --toolchain-out) toolchain_out=$2; shift 2 ;;
-    --target) targets+=("$2"); shift 2 ;;
+    --target) IFS=, read -r -a listed <<<"$2"; targets+=("${listed[@]}"); shift 2 ;;
     *) fail "unknown argument $1 (see the usage at the top of this script)" ;;
   esac
 done
@@ -51,11 +54,11 @@ fi
 command -v wasm-component-ld >/dev/null ||
   fail "no wasm-component-ld in $stage0/lib/rustlib/$host/bin or on PATH: add it to PATH (nixpkgs' wasm-component-ld, or cargo install wasm-component-ld)"
 
-target_args=()
-for target in "${targets[@]}"; do target_args+=(--target "$target"); done
+# x.py takes one --target with a comma-separated list.
+target_list=$(IFS=,; echo "${targets[*]}")
 
 cd "$source"
-WASI_SDK_PATH="$wasi_sdk" python3 x.py build --config "$config" --stage 0 library "${target_args[@]}"
+WASI_SDK_PATH="$wasi_sdk" python3 x.py build --config "$config" --stage 0 library --target "$target_list"
 
 rm -rf "$std_out"
 for target in "${targets[@]}"; do
@@ -69,8 +72,11 @@ for target in "${targets[@]}"; do
   cp "$deps"/*.rlib "$libdir/"
   cp "$deps"/*.rmeta "$libdir/" 2>/dev/null || true
   # The C runtime from the SDK's sysroot, which the self-contained linking of wasip2 uses.
+  # wasm32-wasip3 takes wasip2's where the SDK has no wasip3 sysroot, as bootstrap does.
+  crt="$wasi_sdk/share/wasi-sysroot/lib/$target"
+  [ "$target" = wasm32-wasip3 ] && [ ! -e "$crt" ] && crt="$wasi_sdk/share/wasi-sysroot/lib/wasm32-wasip2"
   for file in libc.a crt1-command.o crt1-reactor.o; do
-    cp "$wasi_sdk/share/wasi-sysroot/lib/$target/$file" "$libdir/self-contained/"
+    cp "$crt/$file" "$libdir/self-contained/"
   done
 done
 echo "build-std: ${targets[*]} std at $std_out"
