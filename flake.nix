@@ -65,6 +65,7 @@
           "toolchain-fenix"
           "rust-source"
           "rust-std-wasip2"
+          "rust-std-wasip3"
           "rustc-wasip2"
           "rustc-wasip2-bundled-llvm"
           "wasip2-doctor"
@@ -79,6 +80,14 @@
         fenix = pkgs.wasip2.callPackage ./nix/shells/crate-dev.nix {
           toolchain = pkgs.wasip2.toolchain-fenix;
           toolchainSource = "fenix";
+        };
+        # Both std built from source (wasm32-wasip3 has no binary one), runners and C for both.
+        wasip3 = pkgs.wasip2.callPackage ./nix/shells/crate-dev.nix {
+          toolchain = pkgs.wasip2.rust-std-wasip3;
+          toolchainSource = "std from source";
+          wasi-sdk = pkgs.wasip2.wasi-sdk-wasip3;
+          devEnv = pkgs.wasip2.devEnvWasip3;
+          targets = pkgs.wasip2.wasip3Targets;
         };
         rustc-dev = pkgs.wasip2.callPackage ./nix/shells/rustc-dev.nix { };
         source = pkgs.wasip2.callPackage ./nix/shells/source.nix { };

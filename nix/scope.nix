@@ -51,6 +51,23 @@ lib.makeScope pkgs.newScope (self: {
     rustSource = self.rust-source;
     inherit (rust) version;
   };
+  # wasm32-wasip3 is Tier 3, so no binary release has its std: the SDK with clang drivers for it,
+  # the std of wasip2 and wasip3 from one bootstrap run, and the shell's environment for both.
+  wasip3Targets = [
+    "wasm32-wasip2"
+    "wasm32-wasip3"
+  ];
+  wasi-sdk-wasip3 = self.callPackage ./packages/wasi-sdk-wasip3.nix { };
+  rust-std-wasip3 = self.rust-std-wasip2.override {
+    pname = "rust-std-wasip3";
+    targets = self.wasip3Targets;
+    wasi-sdk = self.wasi-sdk-wasip3;
+  };
+  devEnvWasip3 = self.mkDevEnv {
+    wasiSdk = self.wasi-sdk-wasip3;
+    inherit (self) wasmtime;
+    targets = self.wasip3Targets;
+  };
   rustc-wasip2 = self.callPackage ./packages/rustc-wasip2.nix {
     rustSource = self.rust-source;
     inherit (rust) version;
@@ -66,6 +83,19 @@ lib.makeScope pkgs.newScope (self: {
   # Every UI test; a report, not a verdict: the known failures are kept for the selection only.
   ui-wasip2-full = self.ui-wasip2.override {
     pname = "ui-wasip2-full";
+    paths = [ "tests/ui" ];
+    failOnUnexpected = false;
+  };
+  # The same for wasm32-wasip3: its own selection and known failures, the p2+p3 std and the SDK
+  # with the p3 drivers.
+  ui-wasip3 = self.ui-wasip2.override {
+    pname = "ui-wasip3";
+    target = "wasm32-wasip3";
+    toolchain = self.rust-std-wasip3;
+    wasi-sdk = self.wasi-sdk-wasip3;
+  };
+  ui-wasip3-full = self.ui-wasip3.override {
+    pname = "ui-wasip3-full";
     paths = [ "tests/ui" ];
     failOnUnexpected = false;
   };

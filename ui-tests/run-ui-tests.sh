@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Runs rustc's UI tests for wasm32-wasip2 with Rust's own compiletest, against an external
-# toolchain at stage 0 (build.compiletest-allow-stage0), with wasmtime on PATH so that bootstrap
-# derives its wasm runner exactly as upstream does. Compares the failures with the known-failures
+# Runs rustc's UI tests for a WASI target (wasm32-wasip2 unless --target says otherwise) with
+# Rust's own compiletest, against an external toolchain at stage 0
+# (build.compiletest-allow-stage0), with wasmtime on PATH so that bootstrap derives its wasm
+# runner exactly as upstream does. Compares the failures with the known-failures
 # list and writes a report (report.txt, report.json) into --report.
 #
-# The toolchain named by the configuration's build.rustc must already carry the wasm32-wasip2
+# The toolchain named by the configuration's build.rustc must already carry the target's
 # std in its own sysroot (scripts/rustc/build-std.sh makes one): compiletest hands tests the
 # stage-0 compiler's sysroot. So `--keep-stage-std 0` tells bootstrap not to build a stage-0 std
 # of its own that no test would use (Rust 1.95: build_steps/compile.rs, Std::run); it still lays
@@ -12,6 +13,9 @@
 #
 # usage: run-ui-tests.sh --source DIR --config FILE --wasi-sdk DIR --wasmtime DIR --report DIR
 #                        (--selection FILE | --path tests/ui/...)... [--known-failures FILE]
+#                        [--target TRIPLE]
+#   --target TRIPLE     the target under test (default: wasm32-wasip2); the configuration must
+#                       list it (bootstrap-config.sh --target)
 #   --wasmtime DIR      a folder with bin/wasmtime
 #   --selection FILE    test paths, one per line, `# why` comments allowed
 #   --known-failures FILE  test files expected to fail, one per line with `# reason`
@@ -24,7 +28,7 @@ usage_error() { echo "run-ui-tests: $*" >&2; exit 2; }
 # the stdenv's bash without readline, and with it go the completion builtins.)
 matched() { [ -e "$1" ]; }
 
-source="" config="" wasi_sdk="" wasmtime="" report="" known=""
+source="" config="" wasi_sdk="" wasmtime="" report="" known="" target=wasm32-wasip2
 paths=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -34,6 +38,7 @@ while [ $# -gt 0 ]; do
     --wasmtime) wasmtime=$2; shift 2 ;;
     --report) report=$2; shift 2 ;;
     --known-failures) known=$2; shift 2 ;;
+    --target) target=$2; shift 2 ;;
     --selection)
       [ -f "$2" ] || usage_error "no selection file $2"
       while read -r path _; do
@@ -55,11 +60,11 @@ for path in "${paths[@]}"; do
 done
 
 stage0=$(sed -n 's/^rustc = "\(.*\)\/bin\/rustc"$/\1/p' "$config" | head -n1)
-matched "$stage0"/lib/rustlib/wasm32-wasip2/lib/libstd-*.rlib ||
-  usage_error "the stage-0 toolchain $stage0 has no wasm32-wasip2 std: build one with scripts/rustc/build-std.sh"
+matched "$stage0"/lib/rustlib/"$target"/lib/libstd-*.rlib ||
+  usage_error "the stage-0 toolchain $stage0 has no $target std: build one with scripts/rustc/build-std.sh --target $target"
 
-# wasm32-wasip2 links with wasm-component-ld, which official toolchains carry next to rust-lld;
-# bootstrap's sanity check wants it on PATH.
+# wasm32-wasip2 and wasm32-wasip3 link with wasm-component-ld, which official toolchains carry
+# next to rust-lld; bootstrap's sanity check wants it on PATH.
 host=$(sed -n 's/^build = "\(.*\)"$/\1/p' "$config" | head -n1)
 if [ -x "$stage0/lib/rustlib/$host/bin/wasm-component-ld" ]; then
   PATH="$stage0/lib/rustlib/$host/bin:$PATH"
@@ -75,7 +80,7 @@ set +e
   cd "$source"
   PATH="$wasmtime/bin:$PATH" WASI_SDK_PATH="$wasi_sdk" python3 x.py test --config "$config" \
     --stage 0 --keep-stage-std 0 --set build.compiletest-allow-stage0=true --set rust.verbose-tests=true \
-    --target wasm32-wasip2 \
+    --target "$target" \
     --no-fail-fast --force-rerun "${paths[@]}"
 ) >"$log" 2>&1
 status=$?
@@ -122,7 +127,7 @@ json_list() {
   printf ']'
 }
 {
-  printf '{\n  "target": "wasm32-wasip2",\n'
+  printf '{\n  "target": "%s",\n' "$target"
   printf '  "passed": %s,\n  "failed": %s,\n  "ignored": %s,\n  "seconds": %s,\n' "$passed" "$failed" "$ignored" "$seconds"
   printf '  "paths": %s,\n' "$(printf '%s\n' "${paths[@]}" | json_list)"
   printf '  "failures": %s,\n' "$(json_list <"$report/failures.txt")"
@@ -130,7 +135,7 @@ json_list() {
   printf '  "unexpected_passes": %s\n}\n' "$(printf '%s\n' "$unexpected_passes" | json_list)"
 } >"$report/report.json"
 {
-  echo "rustc UI tests for wasm32-wasip2: $passed passed, $failed failed, $ignored ignored in $seconds s"
+  echo "rustc UI tests for $target: $passed passed, $failed failed, $ignored ignored in $seconds s"
   echo "paths: ${paths[*]}"
   [ -s "$report/failures.txt" ] && { echo "failures:"; sed 's/^/  /' "$report/failures.txt"; }
   [ -n "$unexpected_failures" ] && { echo "UNEXPECTED failures (not in the known-failures list):"; indent <<<"$unexpected_failures"; }

@@ -18,7 +18,7 @@ let
   };
 in
 {
-  inherit (scope) wasi-sdk rust-std-wasip2 ui-wasip2;
+  inherit (scope) wasi-sdk rust-std-wasip2 ui-wasip2 ui-wasip3;
   toolchain-component = scope.callPackage ./toolchain-component.nix { };
   toolchain-fenix-component = scope.callPackage ./toolchain-component.nix {
     toolchain = scope.toolchain-fenix;

@@ -1,4 +1,5 @@
-# rustc's UI tests for wasm32-wasip2, run by Rust's own compiletest from the source tarball
+# rustc's UI tests for a WASI target (wasm32-wasip2 unless `target` says otherwise; ui-wasip3
+# is this file for wasm32-wasip3), run by Rust's own compiletest from the source tarball
 # against a toolchain at stage 0 (build.compiletest-allow-stage0), with the pinned wasmtime on
 # PATH so that bootstrap derives its wasm runner as upstream does. The output is the report
 # (report.txt, report.json, the compiletest log); the build fails on any unexpected failure or
@@ -11,26 +12,29 @@
 , wasi-sdk
 , rustSource
 , rustc-build-scripts
-, # A toolchain of the source's version whose own sysroot holds the wasm32-wasip2 std and the
+, # A toolchain of the source's version whose own sysroot holds the target's std and the
   # library source (diagnostics quote it): compiletest hands tests the stage-0 sysroot.
   toolchain
 , pname ? "ui-wasip2"
-, # Paths under the source to run; null runs ui-tests/wasm32-wasip2/selection.txt.
+, # The target under test; ui-tests/<target>/ holds its selection and known failures.
+  target ? "wasm32-wasip2"
+, # Paths under the source to run; null runs ui-tests/<target>/selection.txt.
   paths ? null
 , failOnUnexpected ? true
 }:
 let
+  targetFiles = ../../ui-tests + "/${target}";
   uiFiles = lib.fileset.toSource {
     root = ../../ui-tests;
     fileset = lib.fileset.unions [
       ../../ui-tests/run-ui-tests.sh
-      ../../ui-tests/wasm32-wasip2/selection.txt
-      ../../ui-tests/wasm32-wasip2/known-failures.txt
+      (targetFiles + "/selection.txt")
+      (targetFiles + "/known-failures.txt")
     ];
   };
   selection =
     if paths == null then
-      "--selection ${uiFiles}/wasm32-wasip2/selection.txt"
+      "--selection ${uiFiles}/${target}/selection.txt"
     else
       lib.concatMapStringsSep " " (path: "--path ${lib.escapeShellArg path}") paths;
 in
@@ -59,13 +63,13 @@ stdenv.mkDerivation {
     runHook preBuild
     export HOME="$TMPDIR"
     bash ${rustc-build-scripts}/bootstrap-config.sh \
-      --source "$PWD" --stage0 ${toolchain} --wasi-sdk ${wasi-sdk} --target wasm32-wasip2 \
+      --source "$PWD" --stage0 ${toolchain} --wasi-sdk ${wasi-sdk} --target ${target} \
       --llvm-config ${lib.getDev llvmPackages.libllvm}/bin/llvm-config \
       > bootstrap.toml
     status=0
     bash ${uiFiles}/run-ui-tests.sh --source "$PWD" --config bootstrap.toml \
       --wasi-sdk ${wasi-sdk} --wasmtime ${lib.getBin wasmtime} --report "$out" \
-      ${selection} --known-failures ${uiFiles}/wasm32-wasip2/known-failures.txt || status=$?
+      --target ${target} ${selection} --known-failures ${uiFiles}/${target}/known-failures.txt || status=$?
     # 1: unexpected results (reported); 2 and 3: the run itself went wrong.
     if [ "$status" -ne 0 ] && { ${lib.boolToString failOnUnexpected} || [ "$status" -ne 1 ]; }; then
       exit "$status"
@@ -76,7 +80,7 @@ stdenv.mkDerivation {
   dontFixup = true;
 
   meta = {
-    description = "rustc's UI tests for wasm32-wasip2 (report)";
+    description = "rustc's UI tests for ${target} (report)";
     license = [
       lib.licenses.mit
       lib.licenses.asl20

@@ -1,11 +1,14 @@
 # The everyday shell: a binary Rust toolchain with the wasm32-wasip2 std, Wasmtime as the runner,
 # wasi-sdk for C code, LLD and the component tools; `cargo build`, `cargo run` and `cargo test`
-# for wasm32-wasip2 work as they are.
+# for wasm32-wasip2 work as they are. With `targets` (and a toolchain, SDK and environment for
+# them) the same for each of those targets: the wasip3 shell.
 { lib
 , mkShell
 , toolchain
 , # Which toolchain the greeting names: "rust-overlay" or "fenix".
   toolchainSource
+, # The targets `devEnv` serves, for the greeting.
+  targets ? [ "wasm32-wasip2" ]
 , wasmtime
 , wasi-sdk
 , lld
@@ -15,6 +18,9 @@
 , wasip2-doctor
 , devEnv
 }:
+let
+  ccVariables = lib.concatMapStringsSep ", " (target: "\\$CC_${builtins.replaceStrings [ "-" ] [ "_" ] target}") targets;
+in
 mkShell {
   packages = [
     toolchain
@@ -28,8 +34,8 @@ mkShell {
   ];
   env = devEnv;
   shellHook = ''
-    echo "wasm32-wasip2 shell: Rust ${toolchain.version or ""} (${toolchainSource}), wasmtime ${wasmtime.version}, wasi-sdk ${wasi-sdk.version}"
-    echo "  cargo build --target wasm32-wasip2 | cargo run | cargo test   (runner: ${lib.getExe wasmtime})"
-    echo "  C code through the cc crate uses \$CC_wasm32_wasip2; wasip2-doctor checks it all"
+    echo "${lib.concatStringsSep " and " targets} shell: Rust ${toolchain.version or ""} (${toolchainSource}), wasmtime ${wasmtime.version}, wasi-sdk ${wasi-sdk.version}"
+    echo "  cargo build --target ${lib.concatStringsSep "|" targets} | cargo run | cargo test   (runner: ${lib.getExe wasmtime})"
+    echo "  C code through the cc crate uses ${ccVariables}; wasip2-doctor checks it all"
   '';
 }
