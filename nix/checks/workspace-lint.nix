@@ -8,10 +8,12 @@
 , root
 }:
 let
-  shellScripts = lib.fileset.unions [
-    (lib.fileset.fileFilter (file: file.hasExt "sh") root)
-    (root + "/.ci/run")
-  ];
+  # The folders that hold scripts (the whole root would take in a checkout's target/).
+  shellScripts = lib.fileset.unions (
+    map (dir: lib.fileset.fileFilter (file: file.hasExt "sh") (root + "/${dir}"))
+      [ ".ci" "bench" "scripts" "suite" "templates" "tools" "ui-tests" ]
+    ++ [ (root + "/.ci/run") ]
+  );
 in
 rustPlatform.buildRustPackage {
   pname = "workspace-lint";

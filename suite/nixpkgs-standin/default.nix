@@ -215,9 +215,10 @@ let
             mkdir -p $CARGO_HOME
             printf '[source.crates-io]\nreplace-with = "vendored"\n[source.vendored]\ndirectory = "${vendor}"\n' > $CARGO_HOME/config.toml
           '';
-          buildPhase = "cargo build --release --offline --frozen $cargoBuildFlags";
-          checkPhase = "cargo test --release --offline --frozen $cargoTestFlags";
-          installPhase = ''
+          # As nixpkgs' cargo hooks: each phase is the default only where the caller set none.
+          buildPhase = attrs.buildPhase or "cargo build --release --offline --frozen $cargoBuildFlags";
+          checkPhase = attrs.checkPhase or "cargo test --release --offline --frozen $cargoTestFlags";
+          installPhase = attrs.installPhase or ''
             mkdir -p $out/bin
             find target/release -maxdepth 1 -type f -perm -u+x -exec cp {} $out/bin/ \;
           '';

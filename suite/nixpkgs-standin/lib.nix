@@ -47,26 +47,32 @@ let
     sourceTypes.binaryNativeCode = { shortName = "binaryNativeCode"; isSource = false; };
     platforms.unix = [ "x86_64-linux" "aarch64-linux" "x86_64-darwin" "aarch64-darwin" ];
 
-    # A file set is a predicate on absolute path strings, as a set of files is in the real lib;
-    # `toSource` copies the files it holds below `root`. Unlike the real one, folders left empty
-    # by the filter stay in the copy.
+    # A file set is a predicate on absolute path strings, as a set of files is in the real lib,
+    # with `mayContain`, whether a folder can hold any of its files (so `toSource` does not walk
+    # folders such as target/); `toSource` copies the files it holds below `root`. Unlike the
+    # real one, folders left empty by the filter stay in the copy.
     fileset =
       let
         under = dir: p: p == toString dir || hasPrefix "${toString dir}/" p;
-        asSet = x: if x ? contains then x else { contains = under x; };
+        related = a: b: under a b || under b a;
+        asSet = x: if x ? contains then x else { contains = under x; mayContain = related x; };
       in
       {
-        unions = sets: { contains = p: builtins.any (s: (asSet s).contains p) sets; };
+        unions = sets: {
+          contains = p: builtins.any (s: (asSet s).contains p) sets;
+          mayContain = p: builtins.any (s: (asSet s).mayContain p) sets;
+        };
         fileFilter = predicate: root: {
           contains = p: under root p && predicate {
             name = baseNameOf p;
             hasExt = ext: hasSuffix ".${ext}" (baseNameOf p);
           };
+          mayContain = related root;
         };
         toSource = { root, fileset }: builtins.path {
           path = root;
           name = "source";
-          filter = p: type: type == "directory" || (asSet fileset).contains p;
+          filter = p: type: if type == "directory" then (asSet fileset).mayContain p else (asSet fileset).contains p;
         };
       };
 

@@ -1,8 +1,8 @@
 //! One module per area of the suite, run in this order: later areas use the parts that earlier
 //! ones assembled or built.
 
+pub mod binary_cache;
 pub mod build_attributes;
-pub mod dev_env;
 pub mod doctor;
 pub mod flake_eval;
 pub mod lint;
@@ -13,6 +13,7 @@ pub mod parts;
 pub mod rust_std;
 pub mod templates;
 pub mod ui_tests;
+pub mod wasip3;
 
 use crate::Suite;
 
@@ -25,8 +26,9 @@ pub fn run_all(suite: &mut Suite) {
     rust_std::run(suite);
     nix_builds::run(suite);
     flake_eval::run(suite);
-    dev_env::run(suite);
+    binary_cache::run(suite);
     ui_tests::run(suite);
     doctor::run(suite);
     templates::run(suite);
+    wasip3::run(suite);
 }

@@ -11,11 +11,12 @@ use anyhow::{Context as _, bail, ensure};
 use serde_json::json;
 
 use crate::context::{stdout_text, tail};
-use crate::support::files::flake_copy;
+use crate::support::files::{copy_tree, flake_copy};
 use crate::support::standin::{
     build, build_expression, expression_for, outputs_file, sandboxed_nix, standin_dir,
 };
 use crate::support::ui_selection::{read_selection, run_pass_tests};
+use crate::wasm::expect_component;
 use crate::{CheckResult, Context, Suite, Verdict};
 
 mod standin_parts;
@@ -99,7 +100,7 @@ pub fn run(suite: &mut Suite) {
     );
     suite.check(
         AREA,
-        "nix-shell of devShells.default: a template's cargo test and cargo run under Wasmtime",
+        "nix-shell of devShells.default: a template's cargo test and run, C through the cc crate, tests only under the runner",
         dev_shell,
     );
     suite.check(
@@ -261,64 +262,96 @@ fn ui_subset(ctx: &mut Context) -> CheckResult {
 }
 
 /// The everyday shell as a user enters it (`nix-shell`, Nix 2.8's `nix develop`), with only what
-/// the shell provides (`--pure`), and in it the wordcount template's tests and a run.
+/// the shell provides (`--pure`), and in it what a user does first: the wordcount template's
+/// tests and a run, a crate whose build script compiles C through the cc crate (it must take the
+/// SDK's clang the shell names), and `cargo test` of a crate, which runs under Wasmtime only
+/// because of the shell's runner.
 fn dev_shell(ctx: &mut Context) -> CheckResult {
     if !standin_dir(ctx).join("parts.json").exists() {
         bail!("the stand-in's parts were not written (see the first check of this area)");
     }
-    let project = ctx.fresh_dir("nix-shell-wordcount")?;
-    ctx.run(
-        "copy-template",
-        Command::new("cp")
-            .arg("-r")
-            .arg(ctx.repo.join("templates/wasip2/."))
-            .arg(&project),
-    )?;
-    let Some(env) = ctx.parts.build_env.clone() else {
-        bail!("no Nix build environment (see the parts area)");
+    let (Some(env), Some(stage0)) = (ctx.parts.build_env.clone(), ctx.parts.stage0.clone()) else {
+        bail!("no Nix build environment or stage-0 toolchain (see the parts area)");
     };
+    let work = ctx.fresh_dir("nix-shell")?;
+    copy_tree(&ctx.repo.join("templates/wasip2"), &work.join("wordcount"))?;
+    for fixture in ["c-dependency", "runner-tests"] {
+        copy_tree(
+            &ctx.repo.join("suite/fixtures").join(fixture),
+            &work.join(fixture),
+        )?;
+    }
+    // The shell has no network: the cc crate is fetched ahead, as a user's first build would.
+    ctx.run(
+        "cargo-fetch-c-dependency",
+        Command::new(stage0.join("bin/cargo"))
+            .arg("fetch")
+            .current_dir(work.join("c-dependency")),
+    )?;
+    let script = r#"set -e
+wasip2-doctor --quick
+(cd wordcount && cargo test --offline && echo 'a b c' | cargo run --offline --quiet)
+(cd c-dependency && cargo run --offline --quiet)
+grep -l -F "$CC_wasm32_wasip2" c-dependency/target/wasm32-wasip2/debug/build/*/output >/dev/null && echo "cc used $CC_wasm32_wasip2"
+(cd runner-tests && cargo test --offline)
+(cd runner-tests && ! env -u CARGO_TARGET_WASM32_WASIP2_RUNNER cargo test --offline 2>/dev/null) && echo "without the runner: refused""#;
     let started = Instant::now();
     let output = ctx.run(
         "nix-shell",
         sandboxed_nix(ctx, "nix-shell")
-            .current_dir(&project)
+            .current_dir(&work)
             .arg(ctx.repo.join("suite/nixpkgs-standin/flake-outputs.nix"))
             .args(["-A", "devShells.x86_64-linux.default", "--pure", "--run"])
-            .arg("wasip2-doctor --quick && cargo test --offline && echo 'a b c' | cargo run --offline --quiet")
+            .arg(script)
             .env("NIX_BUILD_SHELL", &env.bash),
     )?;
-    let said = format!(
-        "{}{}",
-        stdout_text(&output),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let stdout = stdout_text(&output);
+    let said = format!("{stdout}{}", String::from_utf8_lossy(&output.stderr));
     ensure!(
         said.contains("wasm32-wasip2 shell: Rust"),
         "the shell's greeting is missing:\n{}",
         tail(&output, 20)
     );
-    let passed: usize = said
+    let passed: Vec<usize> = said
         .lines()
         .filter_map(|l| l.strip_prefix("test result: ok. "))
         .filter_map(|l| l.split_whitespace().next()?.parse::<usize>().ok())
-        .sum();
+        .collect();
     ensure!(
-        passed > 0,
-        "cargo test in the shell passed no test:\n{said}"
+        passed.iter().sum::<usize>() > 2,
+        "cargo test in the shell passed too few tests ({passed:?}):\n{said}"
     );
-    let counted = stdout_text(&output)
-        .lines()
-        .last()
-        .unwrap_or_default()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let line_with = |prefix: &str| {
+        stdout
+            .lines()
+            .find(|l| l.starts_with(prefix))
+            .map(str::trim)
+    };
+    let counted = line_with("1 3 6").unwrap_or_default();
     ensure!(
-        counted == "1 3 6 -",
-        "cargo run in the shell printed {counted:?} for 'a b c'"
+        counted.split_whitespace().collect::<Vec<_>>() == ["1", "3", "6", "-"],
+        "cargo run of the template printed {counted:?} for 'a b c':\n{stdout}"
     );
+    // Fletcher-16 of "abcde" is 0xC8F0 = 51440.
+    let c_said = line_with("fletcher16").unwrap_or_default();
+    ensure!(
+        c_said == "fletcher16(abcde) = 51440, strlen = 6",
+        "the C code answered {c_said:?}:\n{stdout}"
+    );
+    let cc =
+        line_with("cc used ").context("the cc crate did not use the shell's CC_wasm32_wasip2")?;
+    ensure!(
+        stdout.contains("without the runner: refused"),
+        "cargo test passed without the shell's runner: the tests did not need Wasmtime"
+    );
+    for component in [
+        "wordcount/target/wasm32-wasip2/debug/wordcount.wasm",
+        "c-dependency/target/wasm32-wasip2/debug/c-dependency.wasm",
+    ] {
+        expect_component(&work.join(component))?;
+    }
     Ok(Verdict::Proved(format!(
-        "in {:.0} s: the doctor's quick checks pass; {passed} tests passed under Wasmtime; cargo run counted 'a b c' as {counted:?}",
+        "in {:.0} s: the doctor's quick checks pass; tests passed under Wasmtime {passed:?} (and not without the runner); the template counted 'a b c' as {counted:?}; C: {c_said:?}, {cc}",
         started.elapsed().as_secs_f64()
     )))
 }

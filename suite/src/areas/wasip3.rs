@@ -1,0 +1,505 @@
+//! `wasm32-wasip3` beside `wasm32-wasip2`: Rust 1.95.0's Tier 3 target, whose std no binary
+//! release ships, built from source by the same scripts and derivation as the wasip2 std. Nix
+//! builds `rust-std-wasip3` (the std of both targets from one bootstrap run) on the stand-in; with
+//! it, a p3 hello, a crate with C code through the cc crate and `cargo test` build and run under
+//! the p3 runner of `nix/lib/dev-env.nix`. `bootstrap-config.sh` checks the SDK as Rust's
+//! bootstrap uses it for p3 (the wasip2 sysroot as fallback, no wasip3 sysroot) and refuses bad
+//! input with the fix.
+
+use std::collections::BTreeMap;
+use std::os::unix::fs::{PermissionsExt, symlink};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context as _, Result, bail, ensure};
+use serde_json::json;
+
+use crate::context::{stdout_text, which};
+use crate::support::files::copy_tree;
+use crate::support::nix_build::in_build_phase;
+use crate::support::standin::{build_expression, expression_for, outputs_file};
+use crate::support::toolchain::{host_triple, nix_string, prepend_path};
+use crate::support::ui_selection::{read_selection, run_pass_tests};
+use crate::wasm::expect_component;
+use crate::{CheckResult, Context, Suite, Verdict};
+
+const AREA: &str = "wasip3";
+const TARGETS: [&str; 2] = ["wasm32-wasip2", "wasm32-wasip3"];
+
+pub fn run(suite: &mut Suite) {
+    suite.check(
+        AREA,
+        "bootstrap-config.sh for wasm32-wasip3: the SDK checked as bootstrap uses it, bad input refused with the fix",
+        config_refusals,
+    );
+    suite.check(
+        AREA,
+        "rust-std-wasip3 built by Nix (p2 and p3 std, one bootstrap run): a p3 hello is a component that says target_env = \"p3\" under the p3 runner",
+        rust_std_wasip3,
+    );
+    suite.check(
+        AREA,
+        "dev-env.nix for wasm32-wasip3 (with the Nix-built wasi-sdk-wasip3): a crate with C code through the cc crate runs under the p3 runner",
+        c_dependency,
+    );
+    suite.check(
+        AREA,
+        "cargo test for wasm32-wasip3 runs the tests under the p3 runner",
+        cargo_test,
+    );
+    suite.check(
+        AREA,
+        "ui-wasip3 built by Nix on the offline subset: compiletest for wasm32-wasip3 in the sandbox, run-pass tests in Wasmtime",
+        ui_subset,
+    );
+}
+
+/// The joined toolchain Nix built, kept for the later checks.
+fn toolchain_link(ctx: &Context) -> PathBuf {
+    ctx.work.join("toolchain-wasip3")
+}
+
+/// A wasi-sdk-shaped folder over the assembled SDK: its tools linked, optionally a
+/// `wasm32-wasip3-clang`, and a sysroot with only the given target folders.
+fn fake_sdk(dir: &Path, real: &Path, p3_clang: bool, lib_targets: &[&str]) -> Result<PathBuf> {
+    std::fs::create_dir_all(dir.join("bin"))?;
+    for entry in std::fs::read_dir(real.join("bin"))? {
+        let entry = entry?;
+        symlink(entry.path(), dir.join("bin").join(entry.file_name()))?;
+    }
+    if p3_clang {
+        let clang = dir.join("bin/wasm32-wasip3-clang");
+        std::fs::write(&clang, "#!/bin/sh\nexit 0\n")?;
+        std::fs::set_permissions(&clang, std::fs::Permissions::from_mode(0o755))?;
+    }
+    let lib = dir.join("share/wasi-sysroot/lib");
+    std::fs::create_dir_all(&lib)?;
+    for target in lib_targets {
+        let real_lib = real.join("share/wasi-sysroot/lib").join(target);
+        if real_lib.exists() {
+            symlink(real_lib, lib.join(target))?;
+        } else {
+            // A sysroot folder the real SDK lacks (wasm32-wasip3): present, as in wasi-sdk 34.
+            std::fs::create_dir_all(lib.join(target))?;
+        }
+    }
+    Ok(dir.to_path_buf())
+}
+
+fn config_refusals(ctx: &mut Context) -> CheckResult {
+    let (Some(stage0), Some(sdk), Some(source)) = (
+        ctx.parts.stage0.clone(),
+        ctx.parts.wasi_sdk.clone(),
+        ctx.parts.rust_source.clone(),
+    ) else {
+        return ctx.missing(
+            "needs the stage-0 toolchain, the assembled SDK and the prepared source (parts, rust-std areas)",
+        );
+    };
+    let dir = ctx.fresh_dir("wasip3-bootstrap-config")?;
+    let good_sdk = fake_sdk(
+        &dir.join("sdk-with-p3-clang"),
+        &sdk,
+        true,
+        &["wasm32-wasip1", "wasm32-wasip2"],
+    )?;
+    let without_p2 = fake_sdk(&dir.join("sdk-without-p2"), &sdk, true, &["wasm32-wasip1"])?;
+    let with_p3_sysroot = fake_sdk(
+        &dir.join("sdk-with-p3-sysroot"),
+        &sdk,
+        true,
+        &["wasm32-wasip2", "wasm32-wasip3"],
+    )?;
+    let rust = ctx.pins.rust.clone();
+    // (what, --wasi-sdk, --target, what the error must say)
+    let cases: Vec<(&str, &Path, &str, String)> = vec![
+        (
+            "an unknown WASI target",
+            &good_sdk,
+            "wasm32-wasip2,wasm32-wasip4",
+            "target wasm32-wasip4 is not a WASI target this build supports: use wasm32-wasip1, wasm32-wasip2 or wasm32-wasip3".into(),
+        ),
+        (
+            "a p3 build with an SDK lacking the wasip2 sysroot it falls back to",
+            &without_p2,
+            "wasm32-wasip3",
+            format!(
+                "lib/wasm32-wasip2/libc.a, which Rust {rust}'s bootstrap takes for wasm32-wasip3"
+            ),
+        ),
+        (
+            "a p3 build with an SDK that has a wasip3 sysroot",
+            &with_p3_sysroot,
+            "wasm32-wasip3",
+            format!("and Rust {rust}'s bootstrap refuses one"),
+        ),
+        (
+            "a p3 build with an SDK lacking wasm32-wasip3-clang",
+            &sdk,
+            "wasm32-wasip3",
+            "no bin/wasm32-wasip3-clang (wasi-sdk 30 ships none): use the flake's wasi-sdk-wasip3"
+                .into(),
+        ),
+    ];
+    let mut said = Vec::new();
+    for (what, wasi_sdk, targets, expected) in &cases {
+        let mut command = config_command(ctx, &source, &stage0, wasi_sdk)?;
+        command.args(["--target", targets]);
+        let output = ctx.run_unchecked("bootstrap-config-wasip3-refusal", &mut command)?;
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        ensure!(
+            !output.status.success(),
+            "bootstrap-config.sh accepted {what}"
+        );
+        ensure!(
+            stderr.contains(expected.as_str()),
+            "for {what}, bootstrap-config.sh said {stderr:?}, which lacks {expected:?}"
+        );
+        said.push(stderr.trim().to_string());
+    }
+    // Both targets, as a list and as repeated --target, give one configuration for both.
+    let mut configs = Vec::new();
+    for args in [
+        vec!["--target", "wasm32-wasip2,wasm32-wasip3"],
+        vec!["--target", "wasm32-wasip2", "--target", "wasm32-wasip3"],
+    ] {
+        let mut command = config_command(ctx, &source, &stage0, &good_sdk)?;
+        command.args(&args);
+        configs.push(stdout_text(
+            &ctx.run("bootstrap-config-wasip3", &mut command)?,
+        ));
+    }
+    ensure!(
+        configs[0] == configs[1],
+        "a target list and repeated --target gave different configurations"
+    );
+    let expected = format!(
+        "target = [\"{}\", \"wasm32-wasip2\", \"wasm32-wasip3\"]",
+        host_triple()
+    );
+    ensure!(
+        configs[0].contains(&expected) && configs[0].contains("[target.wasm32-wasip3]"),
+        "the configuration for both targets lacks {expected:?} or [target.wasm32-wasip3]:\n{}",
+        configs[0]
+    );
+    Ok(Verdict::Proved(format!(
+        "{} bad inputs refused, e.g. {:?}; p2+p3 accepted as a list and as repeated --target",
+        cases.len(),
+        said.last().map(String::as_str).unwrap_or_default()
+    )))
+}
+
+fn config_command(ctx: &Context, source: &Path, stage0: &Path, sdk: &Path) -> Result<Command> {
+    let mut command = in_build_phase(
+        ctx,
+        "bootstrap-config-wasip3",
+        &ctx.repo.join("scripts/rustc/bootstrap-config.sh"),
+    )?;
+    command
+        .arg("--source")
+        .arg(source)
+        .arg("--stage0")
+        .arg(stage0)
+        .arg("--wasi-sdk")
+        .arg(sdk)
+        .args(["--vendor", "false", "--compiler-rt-c", "false"]);
+    Ok(command)
+}
+
+/// The store path at the start of what `build_expression` says.
+fn store_path(built: &str) -> PathBuf {
+    PathBuf::from(built.split(':').next().unwrap_or_default())
+}
+
+fn rust_std_wasip3(ctx: &mut Context) -> CheckResult {
+    let attribute = "packages.x86_64-linux.rust-std-wasip3";
+    let link = toolchain_link(ctx);
+    let built = build_expression(ctx, attribute, &expression_for(ctx, attribute), Some(&link))?;
+    for target in TARGETS {
+        let crt = link.join(format!(
+            "lib/rustlib/{target}/lib/self-contained/crt1-command.o"
+        ));
+        ensure!(
+            crt.exists(),
+            "the joined toolchain has no {}",
+            crt.display()
+        );
+    }
+    let env = dev_env(ctx)?;
+    let dir = ctx.fresh_dir("wasip3-hello")?;
+    std::fs::write(
+        dir.join("hello.rs"),
+        "fn main() { println!(\"p3: {}\", cfg!(all(target_os = \"wasi\", target_env = \"p3\"))); }\n",
+    )?;
+    ctx.run(
+        "wasip3-hello",
+        Command::new(link.join("bin/rustc"))
+            .args(["--target", "wasm32-wasip3", "hello.rs", "-o", "hello.wasm"])
+            .current_dir(&dir),
+    )?;
+    expect_component(&dir.join("hello.wasm"))?;
+    let output = ctx.run("wasip3-hello-run", &mut runner(&env, &dir, "hello.wasm")?)?;
+    let said = stdout_text(&output);
+    ensure!(
+        said.trim() == "p3: true",
+        "the p3 component printed {said:?}"
+    );
+    Ok(Verdict::Proved(format!(
+        "{built}; a p3 hello is a component that printed {:?} under `{}`; {}",
+        said.trim(),
+        env["CARGO_TARGET_WASM32_WASIP3_RUNNER"],
+        imports(ctx, &dir.join("hello.wasm"))?
+    )))
+}
+
+/// The WASI interfaces a component imports, and at which versions.
+fn imports(ctx: &Context, wasm: &Path) -> Result<String> {
+    let Some(tools) = which("wasm-tools") else {
+        return Ok("its imports not listed: no wasm-tools on PATH (source .ci/env.sh)".into());
+    };
+    let output = ctx.run(
+        "wasm-tools-wit",
+        Command::new(tools).args(["component", "wit"]).arg(wasm),
+    )?;
+    let found: Vec<String> = stdout_text(&output)
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("import wasi:"))
+        .map(|rest| rest.trim_end_matches(';').to_string())
+        .collect();
+    ensure!(!found.is_empty(), "the component imports no WASI interface");
+    let mut versions: Vec<&str> = found
+        .iter()
+        .filter_map(|interface| interface.split_once('@').map(|(_, version)| version))
+        .collect();
+    versions.sort_unstable();
+    versions.dedup();
+    Ok(format!(
+        "it imports {} wasi:* interfaces at {}",
+        found.len(),
+        versions.join(", ")
+    ))
+}
+
+/// The runner for wasm32-wasip3 as dev-env.nix sets it, run on `wasm` in `dir`.
+fn runner(env: &BTreeMap<String, String>, dir: &Path, wasm: &str) -> Result<Command> {
+    let runner = env
+        .get("CARGO_TARGET_WASM32_WASIP3_RUNNER")
+        .context("dev-env.nix sets no CARGO_TARGET_WASM32_WASIP3_RUNNER for wasm32-wasip3")?;
+    let mut words = runner.split_whitespace();
+    let mut command = Command::new(words.next().context("an empty runner")?);
+    command.args(words).arg(wasm).current_dir(dir);
+    Ok(command)
+}
+
+/// `nix/lib/dev-env.nix` for both targets, with the SDK Nix built with the p3 drivers (built
+/// with rust-std-wasip3, so in the store already) and the suite's wasmtime.
+fn dev_env(ctx: &mut Context) -> Result<BTreeMap<String, String>> {
+    let Some(wasmtime) = ctx.parts.wasmtime.clone() else {
+        bail!("no wasmtime (see the parts area)");
+    };
+    let expression = format!(
+        "(import {}).legacyPackages.x86_64-linux.wasip2.wasi-sdk-wasip3",
+        outputs_file(ctx)
+    );
+    let sdk = store_path(&build_expression(
+        ctx,
+        "wasi-sdk-wasip3",
+        &expression,
+        None,
+    )?);
+    let targets: Vec<String> = TARGETS.iter().map(|t| format!("\"{t}\"")).collect();
+    let expression = format!(
+        "(import {}) {{ wasiSdk = {}; wasmtime = {}; targets = [ {} ]; }}",
+        ctx.repo.join("nix/lib/dev-env.nix").display(),
+        nix_string(&sdk)?,
+        nix_string(&wasmtime)?,
+        targets.join(" ")
+    );
+    let output = ctx.run(
+        "eval-dev-env-wasip3",
+        ctx.nix("nix-instantiate")
+            .args(["--eval", "--strict", "--json", "-E"])
+            .arg(expression),
+    )?;
+    let env: BTreeMap<String, String> = serde_json::from_slice(&output.stdout)
+        .context("dev-env.nix did not evaluate to an attribute set of strings")?;
+    for name in ["CC_wasm32_wasip3", "CXX_wasm32_wasip3", "AR_wasm32_wasip3"] {
+        let value = env
+            .get(name)
+            .with_context(|| format!("dev-env.nix sets no {name} for wasm32-wasip3"))?;
+        ensure!(Path::new(value).exists(), "{name}={value} does not exist");
+    }
+    Ok(env)
+}
+
+/// cargo of the Nix-built p2+p3 toolchain with the p3 dev env, in `dir`.
+fn cargo(ctx: &Context, env: &BTreeMap<String, String>, dir: &Path) -> Result<Command> {
+    let toolchain = toolchain_link(ctx);
+    ensure!(
+        toolchain.join("bin/cargo").exists(),
+        "no toolchain at {} (the rust-std-wasip3 check builds it)",
+        toolchain.display()
+    );
+    let mut command = Command::new(toolchain.join("bin/cargo"));
+    command
+        .current_dir(dir)
+        .envs(env)
+        .env("RUSTC", toolchain.join("bin/rustc"))
+        .env("PATH", prepend_path(&toolchain.join("bin")))
+        .env("CARGO_TARGET_DIR", dir.join("target"));
+    Ok(command)
+}
+
+fn c_dependency(ctx: &mut Context) -> CheckResult {
+    let env = dev_env(ctx)?;
+    let dir = ctx.fresh_dir("wasip3-c-dependency")?;
+    copy_tree(&ctx.repo.join("suite/fixtures/c-dependency"), &dir)?;
+    let output = ctx.run(
+        "wasip3-c-dependency",
+        cargo(ctx, &env, &dir)?.args(["run", "--quiet", "--target", "wasm32-wasip3"]),
+    )?;
+    let said = stdout_text(&output);
+    // Fletcher-16 of "abcde" is 0xC8F0 = 51440; the C strlen of "wasip2" is 6.
+    ensure!(
+        said.trim() == "fletcher16(abcde) = 51440, strlen = 6",
+        "the C code answered {said:?}"
+    );
+    let wasm = dir.join("target/wasm32-wasip3/debug/c-dependency.wasm");
+    expect_component(&wasm)?;
+    // The cc crate compiled the C with the p3 driver, not the host compiler.
+    let cc = &env["CC_wasm32_wasip3"];
+    let used = walk(&dir.join("target/wasm32-wasip3/debug/build"))?
+        .iter()
+        .filter(|f| f.file_name().is_some_and(|n| n == "output"))
+        .any(|f| std::fs::read_to_string(f).is_ok_and(|t| t.contains(cc.as_str())));
+    ensure!(
+        used,
+        "no build script output names {cc}: the cc crate did not use the p3 driver"
+    );
+    Ok(Verdict::Proved(format!(
+        "C through {cc}; the component printed {:?} under the p3 runner",
+        said.trim()
+    )))
+}
+
+fn walk(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries {
+            let entry = entry?;
+            if entry.file_type()?.is_dir() {
+                stack.push(entry.path());
+            } else {
+                found.push(entry.path());
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// A crate whose tests pass only as a wasm32-wasip3 component with the working directory
+/// preopened. Written here rather than by `cargo init`, which would add it to the repository's
+/// workspace.
+const TEST_CRATE: &str = r#"pub fn greeting(name: &str) -> String {
+    format!("hello, {name}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_as_a_wasip3_component() {
+        assert!(cfg!(all(target_os = "wasi", target_env = "p3")));
+        assert_eq!(greeting("wasip3"), "hello, wasip3");
+    }
+
+    #[test]
+    fn reads_the_preopened_working_directory() {
+        let manifest = std::fs::read_to_string("Cargo.toml").expect("Cargo.toml preopened");
+        assert!(manifest.contains("wasip3-tests"));
+    }
+}
+"#;
+
+fn cargo_test(ctx: &mut Context) -> CheckResult {
+    let mut env = dev_env(ctx)?;
+    let dir = ctx.fresh_dir("wasip3-tests")?;
+    std::fs::create_dir_all(dir.join("src"))?;
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        "[package]\nname = \"wasip3-tests\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[workspace]\n",
+    )?;
+    std::fs::write(dir.join("src/lib.rs"), TEST_CRATE)?;
+    let output = ctx.run(
+        "wasip3-cargo-test",
+        cargo(ctx, &env, &dir)?.args(["test", "--target", "wasm32-wasip3"]),
+    )?;
+    let text = stdout_text(&output);
+    ensure!(
+        text.contains("test result: ok. 2 passed; 0 failed"),
+        "cargo test did not report 2 passing tests:\n{text}"
+    );
+    // Without the runner the host cannot execute the test binary: the runner is what ran them.
+    env.remove("CARGO_TARGET_WASM32_WASIP3_RUNNER");
+    let without = ctx.run_unchecked(
+        "wasip3-cargo-test-no-runner",
+        cargo(ctx, &env, &dir)?.args(["test", "--target", "wasm32-wasip3"]),
+    )?;
+    ensure!(
+        !without.status.success(),
+        "cargo test passed without a runner, so the runner check proves nothing"
+    );
+    Ok(Verdict::Proved(
+        "2 tests passed under the p3 runner (one asserts target_env = \"p3\"); without the runner cargo test fails".into(),
+    ))
+}
+
+/// `checks.ui-wasip3` with the offline subset's paths: its report says what ran.
+fn ui_subset(ctx: &mut Context) -> CheckResult {
+    let subset = ctx.repo.join("ui-tests/wasm32-wasip3/offline-subset.txt");
+    let selected = read_selection(&subset)?;
+    let paths: Vec<String> = selected.iter().map(|p| format!("\"{p}\"")).collect();
+    let expression = format!(
+        "(import {}).legacyPackages.x86_64-linux.wasip2.ui-wasip3.override {{ pname = \"ui-wasip3-offline-subset\"; paths = [ {} ]; }}",
+        outputs_file(ctx),
+        paths.join(" ")
+    );
+    let built = build_expression(ctx, "ui-wasip3 (offline subset)", &expression, None)?;
+    let out = store_path(&built);
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json"))?)?;
+    let count = |key: &str| report[key].as_u64().unwrap_or(0);
+    ensure!(
+        report["target"] == json!("wasm32-wasip3"),
+        "the report is for {}, not wasm32-wasip3",
+        report["target"]
+    );
+    ensure!(
+        count("passed") > 0 && report["unexpected_failures"] == json!([]),
+        "the Nix-built report says: {report}"
+    );
+    let source = ctx
+        .parts
+        .rust_source
+        .clone()
+        .context("no prepared source to find the run-pass tests in")?;
+    let outcomes = std::fs::read_to_string(out.join("outcomes.txt"))?;
+    let ran = run_pass_tests(&source, &selected)?
+        .iter()
+        .filter(|test| outcomes.lines().any(|line| line == format!("ok {test}")))
+        .count();
+    ensure!(ran > 0, "no run-pass test passed in the Nix build");
+    let line = format!(
+        "wasm32-wasip3 offline subset: {} passed, {} failed (known), {} ignored; {ran} run-pass tests ran in Wasmtime",
+        count("passed"),
+        count("failed"),
+        count("ignored")
+    );
+    println!("[{AREA}] {line}");
+    Ok(Verdict::Proved(format!("{built}; {line}")))
+}
