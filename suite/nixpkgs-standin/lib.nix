@@ -53,7 +53,8 @@ let
     # real one, folders left empty by the filter stay in the copy.
     fileset =
       let
-        under = dir: p: p == toString dir || hasPrefix "${toString dir}/" p;
+        # Paths compared as strings: a path value in string context would be copied to the store.
+        under = dir: p: toString p == toString dir || hasPrefix "${toString dir}/" (toString p);
         related = a: b: under a b || under b a;
         asSet = x: if x ? contains then x else { contains = under x; mayContain = related x; };
       in
