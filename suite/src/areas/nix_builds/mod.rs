@@ -91,8 +91,8 @@ pub fn run(suite: &mut Suite) {
             fault_caught(
                 ctx,
                 "ui-tests/run-ui-tests.sh",
-                r#"matched "$stage0"/lib/rustlib/wasm32-wasip2/lib/libstd-*.rlib ||"#,
-                r#"compgen -G "$stage0/lib/rustlib/wasm32-wasip2/lib/libstd-*.rlib" >/dev/null ||"#,
+                r#"matched "$stage0"/lib/rustlib/"$target"/lib/libstd-*.rlib ||"#,
+                r#"compgen -G "$stage0/lib/rustlib/$target/lib/libstd-*.rlib" >/dev/null ||"#,
                 "checks.x86_64-linux.ui-wasip2",
                 "compgen: command not found",
             )
