@@ -69,6 +69,7 @@
           "rustc-wasip2"
           "rustc-wasip2-bundled-llvm"
           "wasip2-doctor"
+          "publish-cache"
           "ui-wasip2-full"
           "ui-wasip2-source"
         ]
@@ -96,6 +97,16 @@
       checks = forAllSystems (pkgs: import ./nix/checks {
         inherit lib pkgs self nixpkgs;
         root = ./.;
+      });
+
+      # `nix run .#publish-cache -- --key-file KEY DESTINATION PATHS…`: signs what this flake builds
+      # from source and copies it to a binary cache (README, "Binary cache").
+      apps = forAllSystems (pkgs: {
+        publish-cache = {
+          type = "app";
+          program = lib.getExe pkgs.wasip2.publish-cache;
+          meta.description = pkgs.wasip2.publish-cache.meta.description;
+        };
       });
 
       formatter = forAllSystems (pkgs: pkgs.nixpkgs-fmt);

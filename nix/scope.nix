@@ -75,6 +75,7 @@ lib.makeScope pkgs.newScope (self: {
   rustc-wasip2-bundled-llvm = self.rustc-wasip2.override { bundledLLVM = true; };
 
   wasip2-doctor = self.callPackage ./packages/wasip2-doctor.nix { };
+  publish-cache = self.callPackage ./packages/publish-cache.nix { };
 
   ui-wasip2 = self.callPackage ./checks/ui-wasip2.nix {
     rustSource = self.rust-source;
