@@ -108,6 +108,7 @@ fn refuses_without_key(ctx: &mut Context) -> CheckResult {
             .arg("/nix/store/00000000000000000000000000000000-absent"),
     )?;
     let said = String::from_utf8_lossy(&output.stderr).into_owned();
+    let no_key_status = output.status;
     ensure!(
         !output.status.success(),
         "publish-cache without --key-file succeeded:\n{}",
@@ -145,8 +146,8 @@ fn refuses_without_key(ctx: &mut Context) -> CheckResult {
         cache.display()
     );
     Ok(Verdict::Proved(format!(
-        "exit {}: {}; with the public key: {}",
-        output.status.code().unwrap_or(-1),
+        "{no_key_status}: {}; with the public key, {}: {}",
+        output.status,
         said.lines().next().unwrap_or_default().trim(),
         public_said.lines().next().unwrap_or_default().trim()
     )))
