@@ -29,14 +29,15 @@ const SYSTEMS: [&str; 4] = [
     "aarch64-darwin",
 ];
 /// The outputs README says need import-from-derivation (fenix reads its channel manifest): with
-/// `allow-import-from-derivation = false` exactly these may fail, for every system.
+/// `allow-import-from-derivation = false` exactly these fail, for every system, and for that.
 const IFD_OUTPUTS: [&str; 3] = [
     "packages.{}.toolchain-fenix",
     "devShells.{}.fenix",
     "checks.{}.toolchain-fenix-component",
 ];
 const IFD_REFUSAL: &str = "option 'allow-import-from-derivation' is disabled";
-/// The inputs checked out from mirrors: flake.lock's node name and what the mirror is called.
+/// The inputs checked out from mirrors, by their flake.lock node names (the mirror is named by
+/// the locked owner and repository).
 const MIRRORED_INPUTS: [&str; 3] = ["crane", "rust-overlay", "fenix"];
 const NIXPKGS_LIB_MIRROR: &str = "nix-community+nixpkgs.lib";
 
