@@ -71,6 +71,7 @@
           "wasip2-doctor"
           "publish-cache"
           "ui-wasip2-full"
+          "ui-wasip3-full"
           "ui-wasip2-source"
         ]
           pkgs.wasip2
