@@ -616,7 +616,14 @@ fn every_output(ctx: &mut Context, state: &State) -> CheckResult {
     let report = dir(ctx).join("outputs.json");
     std::fs::write(&report, serde_json::to_string_pretty(&outputs)?)?;
     let mut lines = Vec::new();
-    for category in ["packages", "devShells", "checks"] {
+    // apps only where the flake has them: each must evaluate to its program.
+    let has_apps = outputs["apps"].as_object().is_some_and(|a| !a.is_empty());
+    let categories: &[&str] = if has_apps {
+        &["packages", "devShells", "checks", "apps"]
+    } else {
+        &["packages", "devShells", "checks"]
+    };
+    for &category in categories {
         let (ok, other) = tally(&outputs, category);
         for name in &other {
             if !failures.contains_key(name) {
