@@ -114,10 +114,8 @@ let
     in
     assert lib.assertMsg (lib.hasPrefix "sha256-" hash) "fetchurl: ${url}: hash ${hash} is not SRI (sha256-…)";
     assert lib.assertMsg (builtins.pathExists part) "nixpkgs stand-in: the part for ${url}, ${part}, was not made (the offline suite makes it)";
-    builtins.path {
-      path = part;
-      name = file;
-    };
+    # A derivation, as nixpkgs' fetchurl gives (not a bare store path), whose output is the part.
+    runCommandWith { part = builtins.path { path = part; name = file; }; } file ''cp "$part" $out'';
 
   # rustup's official 1.95.0 (the release nixpkgs 26.05 ships as rustc), added to the store
   # without its HTML documentation.
