@@ -6,7 +6,6 @@ pub mod build_attributes;
 pub mod doctor;
 pub mod flake_eval;
 pub mod lint;
-pub mod locked_inputs;
 pub mod nix;
 pub mod nix_builds;
 pub mod parts;
@@ -22,7 +21,6 @@ pub fn run_all(suite: &mut Suite) {
     lint::run(suite);
     nix::run(suite);
     build_attributes::run(suite);
-    locked_inputs::run(suite);
     rust_std::run(suite);
     nix_builds::run(suite);
     flake_eval::run(suite);

@@ -25,16 +25,32 @@ pub fn repository_files(ctx: &Context, patterns: &[&str]) -> Result<Vec<String>>
 /// the store, without target/ (gigabytes of Rust source and build output).
 pub fn flake_copy(ctx: &Context, name: &str) -> Result<PathBuf> {
     let copy = ctx.fresh_dir(name)?;
+    copy_repository_to(ctx, &copy)?;
+    Ok(copy)
+}
+
+/// The files git would give a flake of the checkout (tracked and new, not ignored), as they are
+/// now, copied below `target`.
+pub fn copy_repository_to(ctx: &Context, target: &Path) -> Result<()> {
     for line in repository_files(ctx, &[])? {
         let from = ctx.repo.join(&line);
+        // Deleted but still in the index: not part of what the flake is now.
         if !from.is_file() {
             continue;
         }
-        let to = copy.join(&line);
+        let to = target.join(&line);
         std::fs::create_dir_all(to.parent().context("a file has a parent")?)?;
         std::fs::copy(&from, &to).with_context(|| format!("copying {line}"))?;
     }
-    Ok(copy)
+    Ok(())
+}
+
+/// Where local mirrors of fetched repositories are (`<owner>+<repo>/repo`, bare git folders):
+/// `WASIP2_INPUT_MIRRORS`, else `/work/.mirror`. Never part of the project; absent on a new machine.
+pub fn mirrors() -> PathBuf {
+    std::env::var_os("WASIP2_INPUT_MIRRORS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/work/.mirror"))
 }
 
 pub fn copy_tree(from: &Path, to: &Path) -> Result<()> {
