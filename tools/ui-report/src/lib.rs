@@ -1,0 +1,88 @@
+//! A report of rustc's UI tests for one or more targets, read from compiletest's verbose output
+//! (`rust.verbose-tests=true`): [`parse`] reads a log, [`report`] holds the results in the
+//! documented `report.json` form (see this crate's README), [`html`] renders one self-contained
+//! page, and [`diff`] says what changed between two reports.
+
+pub mod diff;
+pub mod html;
+pub mod parse;
+pub mod report;
+
+use std::path::PathBuf;
+
+/// What can be wrong with the input, each with the fix.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(
+        "{file}: no `test [ui] …` lines: this is not compiletest's output. Give the compiletest.log that \
+         ui-tests/run-ui-tests.sh writes into its --report folder (x.py test with --set rust.verbose-tests=true)"
+    )]
+    NotCompiletestOutput { file: String },
+    #[error(
+        "{file}: compiletest ran {count} tests but printed no `test [ui] …` line for them: it ran without \
+         verbose output. Run x.py test with --set rust.verbose-tests=true (ui-tests/run-ui-tests.sh does)"
+    )]
+    NotVerbose { file: String, count: usize },
+    #[error(
+        "{file}: the log does not say which target it tested (no `Testing … compiletest suite=… (TARGET)` \
+         line). Name it: TARGET=LOG, e.g. wasm32-wasip2={file}"
+    )]
+    UnknownTarget { file: String },
+    #[error(
+        "{file}: the log tests {found}, but it was given as {given}. Name the target the log tested, or \
+         leave it out to read it from the log"
+    )]
+    TargetMismatch {
+        file: String,
+        given: String,
+        found: String,
+    },
+    #[error("{file}: the log tests more than one target ({targets}): give one log per target run")]
+    MixedTargets { file: String, targets: String },
+    #[error(
+        "{file}:{line}: `{text}`: an outcome compiletest does not print (ok, FAILED, ignored). Is the log \
+         complete and from compiletest?"
+    )]
+    UnknownOutcome {
+        file: String,
+        line: usize,
+        text: String,
+    },
+    #[error(
+        "{file}: {test} is reported twice with different outcomes: the file holds two runs. Give each \
+         run's log separately"
+    )]
+    ConflictingOutcome { file: String, test: String },
+    #[error(
+        "{file}: compiletest's summary says {summary} but the log lists {listed}: the log is cut or \
+         interleaved with another. Use the whole compiletest.log of one run"
+    )]
+    CountMismatch {
+        file: String,
+        summary: String,
+        listed: String,
+    },
+    #[error(
+        "{file}: schema version {found}, but this ui-report reads version {expected}. Rebuild the report \
+         from its compiletest logs with this ui-report (ui-report build), or use the ui-report that wrote it"
+    )]
+    UnknownSchema {
+        file: String,
+        found: u64,
+        expected: u64,
+    },
+    #[error(
+        "{file}: not a ui-report report.json ({reason}). Give a report.json that ui-report build wrote"
+    )]
+    NotAReport { file: String, reason: String },
+    #[error(
+        "{target} {test} is in two inputs with different outcomes: the inputs overlap. Give each test of a \
+         target in one input only (shards must not share folders)"
+    )]
+    Overlap { target: String, test: String },
+    #[error("reading {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
