@@ -105,6 +105,17 @@ pub fn is_binary_cache(destination: &str) -> bool {
         .any(|scheme| destination.starts_with(scheme))
 }
 
+/// A plain folder as the destination makes `nix copy` fill a whole Nix store there (a chroot
+/// store), which users cannot take as a substituter the way they take a binary cache folder.
+pub fn plain_folder_note(destination: &str) -> Option<String> {
+    destination.starts_with('/').then(|| {
+        format!(
+            "note: {destination} is taken as a Nix store (a chroot store), not a binary cache; \
+             for a binary cache in that folder say file://{destination}"
+        )
+    })
+}
+
 /// The destination URL with `secret-key=<file>` added to its parameters.
 pub fn with_secret_key(destination: &str, key_file: &Path) -> String {
     let separator = if destination.contains('?') { '&' } else { '?' };
@@ -285,6 +296,14 @@ mod tests {
         for store in ["ssh-ng://host", "/tmp/chroot", "local?root=/x", "daemon"] {
             assert!(!is_binary_cache(store), "{store}");
         }
+    }
+
+    #[test]
+    fn a_plain_folder_gets_a_note() {
+        let note = plain_folder_note("/srv/cache").unwrap_or_default();
+        assert!(note.contains("file:///srv/cache"), "{note}");
+        assert_eq!(plain_folder_note("file:///srv/cache"), None);
+        assert_eq!(plain_folder_note("ssh-ng://host"), None);
     }
 
     #[test]

@@ -9,8 +9,8 @@ use anyhow::{Context as _, Result};
 
 use crate::args::Options;
 use crate::plan::{
-    PathSize, is_binary_cache, parse_path_sizes, secret_key_name, select, size_table,
-    substituter_url, valid_paths, with_secret_key,
+    PathSize, is_binary_cache, parse_path_sizes, plain_folder_note, secret_key_name, select,
+    size_table, substituter_url, valid_paths, with_secret_key,
 };
 
 /// The two Nix programs used: `nix` (with the `nix-command` feature, which Nix 2.8 needs and
@@ -77,6 +77,9 @@ pub fn publish(nix: &mut dyn Nix, options: &Options, out: &mut dyn Write) -> Res
             )
         }
     )?;
+    if let Some(note) = plain_folder_note(destination) {
+        writeln!(out, "{note}")?;
+    }
     if paths.is_empty() {
         writeln!(out, "nothing to publish: every path is served elsewhere")?;
         return Ok(paths);
