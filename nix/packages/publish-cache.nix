@@ -5,25 +5,13 @@
 , rustPlatform
 }:
 let
-  root = ../..;
   manifest = lib.importTOML ../../tools/publish-cache/Cargo.toml;
 in
 rustPlatform.buildRustPackage (finalAttrs: {
   pname = manifest.package.name;
   version = manifest.package.version;
 
-  # The workspace's manifests and members: Cargo loads all of them, then builds only this one.
-  src = lib.fileset.toSource {
-    inherit root;
-    fileset = lib.fileset.unions [
-      ../../Cargo.toml
-      ../../Cargo.lock
-      ../../tools
-      ../../suite/Cargo.toml
-      ../../suite/src
-      ../../suite/tests
-    ];
-  };
+  src = import ../lib/workspace-source.nix lib;
   cargoLock.lockFile = ../../Cargo.lock;
   cargoBuildFlags = [ "--package" finalAttrs.pname ];
   # Its tests replace Nix with a recorded fake, so they run in the sandbox.
