@@ -1,6 +1,7 @@
 //! `wasi-test-runner WASM [ARGS]...`: the target runner for `cargo test` (and `cargo run`,
 //! nextest, doc-tests) on wasm32-wasip2. See `usage()` for exactly what it grants.
 
+mod libtest;
 mod plan;
 mod wasm;
 mod wasmtime;
@@ -44,6 +45,9 @@ OTHER VARIABLES
 EXIT STATUS
     Wasmtime's (a panic with the default, aborting std: 134); 128+N when killed by signal N;
     2 when the runner itself cannot start the test.
+    101 when tests selected by --exact (nextest runs each test so) include a #[should_panic]
+    test that libtest reported ignored: libtest on wasm does not run those with an aborting
+    std and exits 0, which would read as a pass.
 
 Note: Rust's std on WASI answers std::env::temp_dir() with a panic, whatever TMPDIR says; use
 TMPDIR directly, e.g. tempfile::Builder::new().tempdir_in(std::env::var(\"TMPDIR\")?).",
@@ -142,10 +146,16 @@ fn run(wasm: OsString, args: Vec<OsString>) -> Result<u8> {
                 words.join(" ")
             );
         }
-        Command::new(&program)
-            .args(&wasmtime_args)
-            .status()
-            .with_context(|| format!("starting {}", program.display()))
+        let mut command = Command::new(&program);
+        command.args(&wasmtime_args);
+        if libtest::selects_exact_tests(&plan.args) {
+            run_single_tests(&mut command)
+        } else {
+            command
+                .status()
+                .map(|status| (status, Vec::new()))
+                .with_context(|| format!("starting {}", program.display()))
+        }
     });
     if let Err(error) = std::fs::remove_dir_all(&temp_dir) {
         eprintln!(
@@ -153,8 +163,43 @@ fn run(wasm: OsString, args: Vec<OsString>) -> Result<u8> {
             temp_dir.display()
         );
     }
-    let status = status?;
+    let (status, unrun) = status?;
+    if status.success() && !unrun.is_empty() {
+        eprintln!(
+            "wasi-test-runner: {} never ran: libtest on wasm does not run #[should_panic] tests with an aborting std and reports them ignored; counted as failed so that it cannot pass unverified (run it with the unwinding std, or with `cargo test`, which shows it as ignored)",
+            unrun.join(", ")
+        );
+        return Ok(LIBTEST_FAILURE);
+    }
     Ok(exit_code(status))
+}
+
+/// libtest's exit status when a test failed.
+const LIBTEST_FAILURE: u8 = 101;
+
+/// Runs the test, passing its output through line by line, and notes the `#[should_panic]`
+/// tests libtest reported as ignored.
+fn run_single_tests(command: &mut Command) -> Result<(std::process::ExitStatus, Vec<String>)> {
+    use std::io::{BufRead as _, Write as _};
+    let mut child = command
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .context("starting wasmtime")?;
+    let mut unrun = Vec::new();
+    if let Some(stdout) = child.stdout.take() {
+        let mut reader = std::io::BufReader::new(stdout);
+        let mut out = std::io::stdout().lock();
+        let mut line = Vec::new();
+        while reader.read_until(b'\n', &mut line)? > 0 {
+            out.write_all(&line)?;
+            out.flush()?;
+            if let Some(name) = libtest::unrun_should_panic(&String::from_utf8_lossy(&line)) {
+                unrun.push(name.to_string());
+            }
+            line.clear();
+        }
+    }
+    Ok((child.wait().context("waiting for wasmtime")?, unrun))
 }
 
 fn exit_code(status: std::process::ExitStatus) -> u8 {
