@@ -21,6 +21,8 @@
 , # Paths under the source to run; null runs ui-tests/<target>/selection.txt.
   paths ? null
 , failOnUnexpected ? true
+, # When given, the output also holds its report: ui-report/report.json and report.html.
+  ui-report ? null
 }:
 let
   targetFiles = ../../ui-tests + "/${target}";
@@ -74,6 +76,10 @@ stdenv.mkDerivation {
     if [ "$status" -ne 0 ] && { ${lib.boolToString failOnUnexpected} || [ "$status" -ne 1 ]; }; then
       exit "$status"
     fi
+    ${lib.optionalString (ui-report != null) ''
+      ${lib.getExe ui-report} build --out "$out/ui-report" "${target}=$out/compiletest.log"
+      ln -s ui-report/report.html "$out/report.html"
+    ''}
     runHook postBuild
   '';
   dontInstall = true;
