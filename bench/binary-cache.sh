@@ -75,7 +75,7 @@ done
 
 printf 'binary cache of %s (%s paths), %s cores\n' "${top#*-}" "${#paths[@]}" "$(nproc)"
 printf '  NAR size of the closure:          %s\n' "$(mib "$nar_bytes")"
-printf '  cache on disk (%s):             %s\n' "$compression" "$(mib "$(du -sb "$bench/cache" | cut -f1)")"
+printf '  cache on disk:                    %s (%s)\n' "$(mib "$(du -sb "$bench/cache" | cut -f1)")" "$compression"
 printf '  publish (sign, compress, copy):   %s s\n' "$publish_seconds"
 printf '  substitute into an empty store:   %s s (--max-jobs 0: nothing built)\n' "$substitute_seconds"
 if [ "${#build_lines[@]}" -gt 0 ]; then
