@@ -11,6 +11,7 @@ pub mod nix_builds;
 pub mod parts;
 pub mod rust_std;
 pub mod templates;
+pub mod ui_report;
 pub mod ui_tests;
 pub mod wasip3;
 
@@ -26,6 +27,7 @@ pub fn run_all(suite: &mut Suite) {
     flake_eval::run(suite);
     binary_cache::run(suite);
     ui_tests::run(suite);
+    ui_report::run(suite);
     doctor::run(suite);
     templates::run(suite);
     wasip3::run(suite);
