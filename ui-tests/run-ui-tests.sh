@@ -74,7 +74,35 @@ mkdir -p "$report"
 report=$(cd "$report" && pwd)
 log="$report/compiletest.log"
 
+# A full run takes a quarter of an hour or more and writes only into the log: every 30 s, say how
+# far compiletest is (tests reported / selected), its rate and the time left at that rate.
+progress() {
+  local total finished now tests_started="" finished_then=0
+  while sleep 30; do
+    now=$(date +%s)
+    total=$(sed -n 's/^running \([0-9][0-9]*\) tests$/\1/p' "$log" | awk '{ s += $1 } END { print s + 0 }')
+    if [ "$total" -eq 0 ]; then
+      echo "run-ui-tests: $((now - started)) s: building compiletest and the test helpers" >&2
+      continue
+    fi
+    finished=$(grep -c '^test \[' "$log" || true)
+    # The rate is measured from the first look at running tests on.
+    if [ -z "$tests_started" ]; then
+      tests_started=$now finished_then=$finished
+      echo "run-ui-tests: $finished/$total tests" >&2
+      continue
+    fi
+    awk -v f="$finished" -v f0="$finished_then" -v t="$total" -v s="$((now - tests_started))" 'BEGIN {
+      if (f == f0) { printf "run-ui-tests: %d/%d tests, none in the last %d s\n", f, t, s; exit }
+      printf "run-ui-tests: %d/%d tests, %.0f a minute, about %.0f s left\n", f, t, (f - f0) * 60 / s, (t - f) * s / (f - f0)
+    }' >&2
+  done
+}
+
 started=$(date +%s)
+: >"$log"
+progress &
+progress_pid=$!
 set +e
 (
   cd "$source"
@@ -85,6 +113,8 @@ set +e
 ) >"$log" 2>&1
 status=$?
 set -e
+kill "$progress_pid" 2>/dev/null || true
+wait "$progress_pid" 2>/dev/null || true
 seconds=$(($(date +%s) - started))
 
 # libtest's lines: "test [ui] tests/ui/x.rs ... ok|FAILED|ignored[, reason]".
