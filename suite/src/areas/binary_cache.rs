@@ -147,8 +147,8 @@ fn refuses_without_key(ctx: &mut Context) -> CheckResult {
     );
     Ok(Verdict::Proved(format!(
         "{no_key_status}: {}; with the public key, {}: {}",
-        output.status,
         said.lines().next().unwrap_or_default().trim(),
+        output.status,
         public_said.lines().next().unwrap_or_default().trim()
     )))
 }
