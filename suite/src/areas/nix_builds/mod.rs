@@ -291,10 +291,10 @@ fn dev_shell(ctx: &mut Context) -> CheckResult {
     let script = r#"set -e
 wasip2-doctor --quick
 (cd wordcount && cargo test --offline && echo 'a b c' | cargo run --offline --quiet)
-(cd c-dependency && cargo run --offline --quiet)
+(cd c-dependency && cargo run --offline --quiet --target wasm32-wasip2)
 grep -l -F "$CC_wasm32_wasip2" c-dependency/target/wasm32-wasip2/debug/build/*/output >/dev/null && echo "cc used $CC_wasm32_wasip2"
-(cd runner-tests && cargo test --offline)
-(cd runner-tests && ! env -u CARGO_TARGET_WASM32_WASIP2_RUNNER cargo test --offline 2>/dev/null) && echo "without the runner: refused""#;
+(cd runner-tests && cargo test --offline --target wasm32-wasip2)
+(cd runner-tests && ! env -u CARGO_TARGET_WASM32_WASIP2_RUNNER cargo test --offline --target wasm32-wasip2 2>/dev/null) && echo "without the runner: refused""#;
     let started = Instant::now();
     let output = ctx.run(
         "nix-shell",
