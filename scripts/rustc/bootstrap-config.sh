@@ -191,6 +191,12 @@ cat <<TOML
 channel = "stable"
 download-rustc = false
 deny-warnings = $deny_warnings
+# The build folder stays out of the std and the compiler: the library's paths become
+# /rustc/<commit>/library (the commit from the source's git-commit-info, else the version), the
+# vendored crates' /rust/deps, as in the official release, so that what is built with them has
+# the same bytes whichever folder built it. A source tarball gets this from bootstrap's implied
+# "dist" profile, a git checkout does not; it is written out for both.
+remap-debuginfo = true
 TOML
 if [ "$mode" = full ]; then
   # Rust's bootstrap refuses rust.lld together with an external llvm-config; with the external
