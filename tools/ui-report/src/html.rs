@@ -281,7 +281,7 @@ fn failures(page: &mut String, report: &Report) {
 fn directories(page: &mut String, report: &Report) {
     let _ = writeln!(
         page,
-        "<h2 id=\"folders\">By folder of <code>tests/ui</code></h2>\n<table class=\"bar\">\
+        "<h2 id=\"folders\">By folder of <code>tests/ui</code></h2>\n<p>Folders with failures first.</p>\n<table class=\"bar\">\
          <tr><th>folder</th><th>target</th><th>passed / failed / ignored</th><th></th></tr>"
     );
     let targets = report.target_names();
@@ -291,6 +291,14 @@ fn directories(page: &mut String, report: &Report) {
             .or_default()
             .insert(&d.target, d.counts);
     }
+    // Folders with failures first, most failures first; then the rest by name.
+    let mut rows: Vec<_> = rows.into_iter().collect();
+    rows.sort_by_key(|(directory, per_target)| {
+        (
+            std::cmp::Reverse(per_target.values().map(|c| c.failed).sum::<usize>()),
+            *directory,
+        )
+    });
     for (directory, per_target) in rows {
         let mut first = true;
         for target in &targets {

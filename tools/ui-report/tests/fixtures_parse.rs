@@ -246,6 +246,11 @@ fn the_page_holds_totals_failures_reasons_and_the_side_by_side() {
     // The probe fails on p2 only and did not run on p3; no test passes on one and fails on the
     // other, so the side-by-side table lists none.
     assert!(page.contains("pass on one and not on another"));
+    // The folder with failures leads the folder table, before tests/ui/abi.
+    let folders = &page[page.find("id=\"folders\"").expect("the folder table")..];
+    let wasm = folders.find(">tests/ui/wasm<").expect("tests/ui/wasm");
+    let abi = folders.find(">tests/ui/abi<").expect("tests/ui/abi");
+    assert!(wasm < abi);
     // Nothing that would make a request.
     for needle in ["<script", "<link", "src=", "href=\"http", "url(", "@import"] {
         assert!(!page.contains(needle), "the page contains {needle}");
