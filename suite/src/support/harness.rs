@@ -156,11 +156,12 @@ fn first_line(text: &str, max: usize) -> String {
 /// What no machine without network can prove, printed with every run so nobody mistakes the
 /// table above for a `nix flake check`.
 const NETWORK_ONLY: &str = "\
-Not proved here (needs a machine with network and Nix >= 2.18): evaluating the flake against the
-pinned nixpkgs (`nix flake show`, `nix flake check`), fetching the wasi-sdk tarballs and Rust
-toolchains by hash, building the derivations in the Nix sandbox, the full rustc-from-source build,
-and the templates' `nix flake check`. What ran above used Debian's Nix 2.8, Debian's LLVM 19 and
-sid's wasi-libc arranged as a wasi-sdk, rustup's Rust 1.95.0 with Debian's 1.95.0 source, and
-wasmtime-cli from crates.io. The derivations' scripts ran as a Nix build runs them: bash built
-without readline, a cleared environment, HOME unwritable, only declared tools on PATH, no network;
-darwin-only attributes were checked by evaluation, not by a darwin build.";
+Proved here, as printed above: Debian's Nix 2.8 built the flake's derivations in its sandbox on a
+package set that stands in for nixpkgs (suite/nixpkgs-standin: rustup's Rust 1.95.0, Debian's
+1.95.0 source, Debian's clang/LLD 19 and sid's wasi-libc arranged as a wasi-sdk, wasmtime-cli from
+crates.io), and trixie's Nix 2.26 evaluated the flake as a flake with the real crane, rust-overlay
+and fenix at their locked revisions and nixpkgs' real lib over that package set.
+Not proved here (needs a machine with network and Nix >= 2.18): the real nixpkgs package set,
+the wasi-sdk tarballs and Rust toolchains fetched by hash, the full rustc-from-source build, the
+templates' `nix flake check` built with crane, and any darwin build (darwin-only attributes were
+checked by evaluation).";
