@@ -8,9 +8,14 @@
   wasmtime
 , # The Rust targets whose C compiler and runner to set.
   targets ? [ "wasm32-wasip2" ]
+, # A folder with lib/libclang.so (.dylib on darwin) for bindgen: the SDK itself where it ships
+  # one (wasi-sdk releases after 30), else nixpkgs' `llvmPackages.libclang.lib`. null leaves
+  # LIBCLANG_PATH to the user.
+  libclang ? null
 }:
 let
   sdk = "${wasiSdk}";
+  sysroot = "${sdk}/share/wasi-sysroot";
 
   # Per target: the suffix of the cc crate's variables, cargo's runner variable, and the
   # Wasmtime flags the target's components need besides the working directory.
@@ -18,7 +23,11 @@ let
     wasm32-wasip2 = {
       cc = "wasm32_wasip2";
       runner = "CARGO_TARGET_WASM32_WASIP2_RUNNER";
+      rustflags = "CARGO_TARGET_WASM32_WASIP2_RUSTFLAGS";
       flags = "";
+      # The sysroot folder with libc++.a and libc++abi.a.
+      libTarget = "wasm32-wasip2";
+      clangArgs = "--target=wasm32-wasip2";
     };
     # WASIp3's interfaces and the component model's async ABI (Wasmtime 48: `-S p3`,
     # `-W component-model-async`). Both are on by default in a Wasmtime built with its default
@@ -27,7 +36,12 @@ let
     wasm32-wasip3 = {
       cc = "wasm32_wasip3";
       runner = "CARGO_TARGET_WASM32_WASIP3_RUNNER";
+      rustflags = "CARGO_TARGET_WASM32_WASIP3_RUSTFLAGS";
       flags = "-S p3 -W component-model-async ";
+      # No SDK has a wasip3 sysroot yet: its C and C++ libraries are wasip2's, as Rust's
+      # bootstrap takes wasip2's libc for p3 (see wasi-sdk-wasip3.nix).
+      libTarget = "wasm32-wasip2";
+      clangArgs = "--target=wasm32-wasip3 -idirafter ${sysroot}/include/wasm32-wasip2";
     };
   };
 
@@ -41,8 +55,23 @@ let
       "CC_${t.cc}" = "${sdk}/bin/${target}-clang";
       "CXX_${t.cc}" = "${sdk}/bin/${target}-clang++";
       "AR_${t.cc}" = "${sdk}/bin/llvm-ar";
-      "CFLAGS_${t.cc}" = "--sysroot=${sdk}/share/wasi-sysroot";
-      "CXXFLAGS_${t.cc}" = "--sysroot=${sdk}/share/wasi-sysroot";
+      "CFLAGS_${t.cc}" = "--sysroot=${sysroot}";
+      # The SDK's libc++ and libc++abi are built without exceptions (wasi-sdk 30:
+      # LIBCXX_ENABLE_EXCEPTIONS and LIBCXXABI_ENABLE_EXCEPTIONS off), so C++ code must not throw.
+      "CXXFLAGS_${t.cc}" = "--sysroot=${sysroot} -fno-exceptions";
+      # cc links the C++ library of this name for C++ code (older cc releases chose libstdc++,
+      # which no WASI sysroot has).
+      "CXXSTDLIB_${t.cc}" = "c++";
+      # The linker finds libc++ (asked for by cc, cxx or a crate's own `-lc++`) in the SDK's
+      # sysroot, and libc++abi beside it, which libc++.a needs and nothing else links. As link
+      # arguments they come after rustc's own search folders, so libc and the crt objects still
+      # come from the toolchain's self-contained folder. An archive nothing uses adds no bytes.
+      ${t.rustflags} = "-C link-arg=-L${sysroot}/lib/${t.libTarget} -C link-arg=-lc++abi";
+
+      # bindgen (in build scripts) parses C headers as the target's clang does: its triple, the
+      # SDK's headers, and the default visibility (clang's default for wasm is hidden, and bindgen
+      # skips hidden functions).
+      "BINDGEN_EXTRA_CLANG_ARGS_${t.cc}" = "${t.clangArgs} --sysroot=${sysroot} -fvisibility=default";
 
       # `cargo run` and `cargo test` for the target run under Wasmtime, with the working
       # directory preopened (the flags Rust's bootstrap gives its own wasm runner).
@@ -50,8 +79,11 @@ let
     };
 in
 builtins.foldl' (env: target: env // forTarget target)
-{
-  # Read by Rust's bootstrap (C compiler and wasi-libc for -wasi targets) and by build scripts.
-  WASI_SDK_PATH = sdk;
-}
+  ({
+    # Read by Rust's bootstrap (C compiler and wasi-libc for -wasi targets) and by build scripts.
+    WASI_SDK_PATH = sdk;
+  } // (if libclang == null then { } else {
+    # bindgen's libclang runs on the build machine; the headers it reads are the SDK's.
+    LIBCLANG_PATH = "${libclang}/lib";
+  }))
   targets

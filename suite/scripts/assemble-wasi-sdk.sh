@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Arranges Debian's LLVM 19 (clang, lld, compiler-rt for wasm32) and sid's wasi-libc in the layout
-# of an official wasi-sdk release, so that WASI_SDK_PATH=<out> serves Rust's bootstrap
+# Arranges Debian's LLVM 19 (clang, lld, compiler-rt, libc++ and libc++abi for wasm32) and sid's
+# wasi-libc in the layout of an official wasi-sdk release, so that WASI_SDK_PATH=<out> serves Rust's bootstrap
 # (bin/<target>-clang, share/wasi-sysroot/lib/<target>) and the cc crate exactly as the pinned
 # wasi-sdk does in the flake.
 #
@@ -21,6 +21,11 @@ fail() { echo "assemble-wasi-sdk: $*" >&2; exit 1; }
 clang_major=$("$llvm/bin/clang" -dumpversion | cut -d. -f1)
 builtins="$llvm/lib/clang/$clang_major/lib/wasi/libclang_rt.builtins-wasm32.a"
 [ -f "$builtins" ] || fail "no $builtins (install libclang-rt-$clang_major-dev-wasm32)"
+libcxx_include="$llvm/include/wasm32-wasi/c++"
+libcxx_lib="$llvm/lib/wasm32-wasi"
+[ -f "$libcxx_include/v1/__config_site" ] || fail "no libc++ headers for wasm32 in $llvm (install libc++-$clang_major-dev-wasm32)"
+[ -f "$libcxx_lib/libc++.a" ] || fail "no libc++ for wasm32 in $llvm (install libc++-$clang_major-dev-wasm32)"
+[ -f "$libcxx_lib/libc++abi.a" ] || fail "no libc++abi for wasm32 in $llvm (install libc++abi-$clang_major-dev-wasm32)"
 
 rm -rf "$out"
 mkdir -p "$out/bin" "$out/share/wasi-sysroot/include" "$out/share/wasi-sysroot/lib"
@@ -32,11 +37,26 @@ done
 ln -s llvm-ar "$out/bin/ar"
 ln -s llvm-ranlib "$out/bin/ranlib"
 
-# Sysroot: wasi-libc names its preview-1 set both wasm32-wasi and wasm32-wasip1.
+# Sysroot: wasi-libc names its preview-1 set both wasm32-wasi and wasm32-wasip1. Each entry is
+# linked on its own, so that libc++ can sit beside libc as in wasi-sdk's sysroot:
+# include/<target>/c++/v1 and lib/<target>/libc++.a, libc++abi.a. Debian builds one libc++ for
+# wasm32-wasi (no threads, no exceptions, no <filesystem>); its objects call only libc's POSIX
+# interface, which wasi-libc offers alike for preview 1 and 2.
 for target in wasm32-wasip1 wasm32-wasip2; do
-  ln -s "$libc_root/usr/include/$target" "$out/share/wasi-sysroot/include/$target"
-  ln -s "$libc_root/usr/lib/$target" "$out/share/wasi-sysroot/lib/$target"
+  for kind in include lib; do
+    mkdir -p "$out/share/wasi-sysroot/$kind/$target"
+    for entry in "$libc_root/usr/$kind/$target"/*; do
+      ln -s "$entry" "$out/share/wasi-sysroot/$kind/$target/"
+    done
+  done
+  ln -s "$libcxx_include" "$out/share/wasi-sysroot/include/$target/c++"
+  for lib in libc++.a libc++abi.a; do
+    ln -s "$libcxx_lib/$lib" "$out/share/wasi-sysroot/lib/$target/$lib"
+  done
 done
+# clang++ looks in include/<target>/c++/v1 only when the target-neutral folder exists as well, as
+# wasi-sdk's build notes; wasi-sdk ships it empty.
+mkdir -p "$out/share/wasi-sysroot/include/c++/v1"
 
 # Resource directory: clang's own headers, and compiler-rt under both names clang 19 may look up.
 resource="$out/lib/clang/$clang_major"
