@@ -11,6 +11,7 @@ pub mod nix_builds;
 pub mod parts;
 pub mod rust_std;
 pub mod templates;
+pub mod test_runner;
 pub mod ui_report;
 pub mod ui_tests;
 pub mod wasip3;
@@ -30,5 +31,6 @@ pub fn run_all(suite: &mut Suite) {
     ui_report::run(suite);
     doctor::run(suite);
     templates::run(suite);
+    test_runner::run(suite);
     wasip3::run(suite);
 }
