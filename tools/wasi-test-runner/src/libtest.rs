@@ -1,8 +1,8 @@
 //! What libtest's output says about one test run on its own, as nextest runs each test
 //! (`BINARY --exact NAME`).
 //!
-//! libtest on every wasm target marks `#[should_panic]` tests as ignored when it cannot catch
-//! their panic (no processes to spawn), even under `--include-ignored`, and exits 0. Run alone,
+//! libtest on every wasm target marks `#[should_panic]` tests as ignored (it decides by target
+//! family, not by panic strategy), even under `--include-ignored`, and exits 0. Run alone,
 //! such a test would count as passed whether or not its body panics; the runner turns that into
 //! a failure, since the test was never run.
 

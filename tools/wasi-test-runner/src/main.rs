@@ -36,18 +36,20 @@ WHAT THE GUEST GETS (and nothing else of the host)
 EXCEPTIONS
     A binary built with Wasm exception handling (an unwinding std: -Cpanic=unwind
     -Ctarget-feature=+exception-handling) carries an exception tag; the runner then passes
-    `-W exceptions=y`. WASI_TEST_RUNNER_EXCEPTIONS=y or =n overrides the detection.
+    `-W exceptions=y` (Wasmtime 48 enables them by default; older releases do not).
+    WASI_TEST_RUNNER_EXCEPTIONS=y or =n overrides the detection.
 
 OTHER VARIABLES
     WASMTIME                    the wasmtime binary (default: `wasmtime` on PATH; >= {minimum})
     WASI_TEST_RUNNER_VERBOSE=1  print the Wasmtime command line on stderr
 
 EXIT STATUS
-    Wasmtime's (a panic with the default, aborting std: 134); 128+N when killed by signal N;
-    2 when the runner itself cannot start the test.
+    Wasmtime's: 0 when the tests pass; 1 when one fails (a WASI p2 exit carries only success
+    or failure, so libtest's 101 arrives as 1); 134 when a panic aborts (the default std);
+    128+N when killed by signal N; 2 when the runner itself cannot start the test.
     101 when tests selected by --exact (nextest runs each test so) include a #[should_panic]
-    test that libtest reported ignored: libtest on wasm does not run those with an aborting
-    std and exits 0, which would read as a pass.
+    test that libtest reported ignored: libtest on wasm does not run those and exits 0, which
+    would read as a pass.
 
 Note: Rust's std on WASI answers std::env::temp_dir() with a panic, whatever TMPDIR says; use
 TMPDIR directly, e.g. tempfile::Builder::new().tempdir_in(std::env::var(\"TMPDIR\")?).",
@@ -166,7 +168,7 @@ fn run(wasm: OsString, args: Vec<OsString>) -> Result<u8> {
     let (status, unrun) = status?;
     if status.success() && !unrun.is_empty() {
         eprintln!(
-            "wasi-test-runner: {} never ran: libtest on wasm does not run #[should_panic] tests with an aborting std and reports them ignored; counted as failed so that it cannot pass unverified (run it with the unwinding std, or with `cargo test`, which shows it as ignored)",
+            "wasi-test-runner: {} never ran: libtest on wasm does not run #[should_panic] tests and reports them ignored; counted as failed so that it cannot pass unverified (`cargo test` shows it as ignored)",
             unrun.join(", ")
         );
         return Ok(LIBTEST_FAILURE);
