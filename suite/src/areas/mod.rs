@@ -3,6 +3,7 @@
 
 pub mod binary_cache;
 pub mod build_attributes;
+pub mod cxx;
 pub mod doctor;
 pub mod flake_eval;
 pub mod lint;
@@ -31,6 +32,7 @@ pub fn run_all(suite: &mut Suite) {
     ui_report::run(suite);
     doctor::run(suite);
     templates::run(suite);
+    cxx::run(suite);
     test_runner::run(suite);
     wasip3::run(suite);
 }
