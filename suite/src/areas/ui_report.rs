@@ -475,6 +475,10 @@ fn load(ctx: &Context, chromium: &Path, dir: &Path, page: &Path) -> Result<Seen>
             totals,
         })
     })();
+    drop(browser);
+    // The browser's profile and pipes are not artifacts; its log stays.
+    let _ = std::fs::remove_dir_all(dir.join(format!("profile-{label}")));
+    let _ = std::fs::remove_dir_all(dir.join(format!("pipes-{label}")));
     result.with_context(|| {
         let log =
             std::fs::read_to_string(dir.join(format!("chromium-{label}.log"))).unwrap_or_default();
@@ -501,6 +505,7 @@ fn screenshot(ctx: &Context, chromium: &Path, dir: &Path, page: &Path, shot: &Pa
         .arg("--window-size=1280,2000")
         .arg(format!("file://{}", page.display()));
     let output = ctx.run_unchecked("chromium-screenshot", &mut command)?;
+    let _ = std::fs::remove_dir_all(dir.join("profile-screenshot"));
     ensure!(
         output.status.success() && shot.exists(),
         "chromium --screenshot failed ({}):\n{}",

@@ -426,7 +426,9 @@ fn percent(part: usize, whole: usize) -> String {
     if whole == 0 {
         return "none".to_string();
     }
-    format!("{:.1} %", part as f64 * 100.0 / whole as f64)
+    // Rounded down, so that one failure among twenty thousand does not read as 100 %.
+    let tenths = part * 1000 / whole;
+    format!("{}.{} %", tenths / 10, tenths % 10)
 }
 
 /// A target name as an id: letters, digits and `-`.
@@ -464,6 +466,14 @@ mod tests {
         );
         assert_eq!(slug("wasm32-wasip2"), "wasm32-wasip2");
         assert_eq!(slug("a.b_c"), "a-b-c");
+    }
+
+    #[test]
+    fn a_rate_with_a_failure_is_below_100() {
+        assert_eq!(percent(19698, 19699), "99.9 %");
+        assert_eq!(percent(5, 5), "100.0 %");
+        assert_eq!(percent(79, 80), "98.7 %");
+        assert_eq!(percent(0, 0), "none");
     }
 
     #[test]
