@@ -76,6 +76,8 @@ lib.makeScope pkgs.newScope (self: {
 
   wasip2-doctor = self.callPackage ./packages/wasip2-doctor.nix { };
   publish-cache = self.callPackage ./packages/publish-cache.nix { };
+  # Every UI-test check and report takes it: report.json per test and folder, and report.html.
+  ui-report = self.callPackage ./packages/ui-report.nix { };
 
   ui-wasip2 = self.callPackage ./checks/ui-wasip2.nix {
     rustSource = self.rust-source;
