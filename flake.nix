@@ -70,6 +70,7 @@
           "rustc-wasip2-bundled-llvm"
           "wasip2-doctor"
           "publish-cache"
+          "wasi-test-runner"
           "ui-report"
           "ui-wasip2-full"
           "ui-wasip3-full"

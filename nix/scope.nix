@@ -18,6 +18,9 @@ lib.makeScope pkgs.newScope (self: {
   devEnv = self.mkDevEnv {
     wasiSdk = self.wasi-sdk;
     inherit (self) wasmtime;
+    # cargo test runs like native: the package folder, a temporary folder and the test
+    # variables granted (tools/wasi-test-runner).
+    testRunner = self.wasi-test-runner;
   };
 
   wasi-sdk = self.callPackage ./packages/wasi-sdk.nix {
@@ -76,6 +79,7 @@ lib.makeScope pkgs.newScope (self: {
 
   wasip2-doctor = self.callPackage ./packages/wasip2-doctor.nix { };
   publish-cache = self.callPackage ./packages/publish-cache.nix { };
+  wasi-test-runner = self.callPackage ./packages/wasi-test-runner.nix { };
   # Every UI-test check and report takes it: report.json per test and folder, and report.html.
   ui-report = self.callPackage ./packages/ui-report.nix { };
 

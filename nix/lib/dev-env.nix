@@ -12,6 +12,9 @@
   # one (wasi-sdk releases after 30), else nixpkgs' `llvmPackages.libclang.lib`. null leaves
   # LIBCLANG_PATH to the user.
   libclang ? null
+, # A package with bin/wasi-test-runner: wasm32-wasip2's runner then, with WASMTIME naming the
+  # pinned Wasmtime. null keeps the plain `wasmtime run` runner.
+  testRunner ? null
 }:
 let
   sdk = "${wasiSdk}";
@@ -75,7 +78,10 @@ let
 
       # `cargo run` and `cargo test` for the target run under Wasmtime, with the working
       # directory preopened (the flags Rust's bootstrap gives its own wasm runner).
-      ${t.runner} = "${wasmtime}/bin/wasmtime run -C cache=n ${t.flags}--dir .";
+      ${t.runner} =
+        if testRunner != null && target == "wasm32-wasip2"
+        then "${testRunner}/bin/wasi-test-runner"
+        else "${wasmtime}/bin/wasmtime run -C cache=n ${t.flags}--dir .";
     };
 in
 builtins.foldl' (env: target: env // forTarget target)
@@ -85,5 +91,8 @@ builtins.foldl' (env: target: env // forTarget target)
   } // (if libclang == null then { } else {
     # bindgen's libclang runs on the build machine; the headers it reads are the SDK's.
     LIBCLANG_PATH = "${libclang}/lib";
+  }) // (if testRunner == null then { } else {
+    # The runner finds Wasmtime through this, not PATH: the pinned one in builds and shells alike.
+    WASMTIME = "${wasmtime}/bin/wasmtime";
   }))
   targets

@@ -16,6 +16,7 @@
 , wit-bindgen
 , wac-cli
 , wasip2-doctor
+, wasi-test-runner
 , devEnv
 }:
 let
@@ -31,11 +32,12 @@ mkShell {
     wit-bindgen
     wac-cli
     wasip2-doctor
+    wasi-test-runner
   ];
   env = devEnv;
   shellHook = ''
     echo "${lib.concatStringsSep " and " targets} shell: Rust ${toolchain.version or ""} (${toolchainSource}), wasmtime ${wasmtime.version}, wasi-sdk ${wasi-sdk.version}"
-    echo "  cargo build --target ${lib.concatStringsSep "|" targets} | cargo run | cargo test   (runner: ${lib.getExe wasmtime})"
+    echo "  cargo build --target ${lib.concatStringsSep "|" targets} | cargo run | cargo test   (runner: ${devEnv.CARGO_TARGET_WASM32_WASIP2_RUNNER or (lib.getExe wasmtime)})"
     echo "  C code through the cc crate uses ${ccVariables}; wasip2-doctor checks it all"
   '';
 }
