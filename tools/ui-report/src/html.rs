@@ -3,6 +3,9 @@
 //!
 //! Elements a program reads carry ids: `total-<target>-<passed|failed|ignored|total>` hold the
 //! totals.
+//!
+//! Kept as one file of about 450 lines: it is the page, section by section in the order the
+//! page shows them, and reads better whole than split across files.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
