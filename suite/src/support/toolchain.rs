@@ -65,6 +65,11 @@ pub fn cargo(ctx: &Context, env: &BTreeMap<String, String>, dir: &Path) -> Resul
     let Some(toolchain) = &ctx.parts.wasip2_toolchain else {
         bail!("the toolchain with the wasip2 std is needed (see the rust-std area)");
     };
+    Ok(cargo_of(toolchain, env, dir))
+}
+
+/// `cargo` of `toolchain` with `env`, in `dir`, building into `dir/target`.
+pub fn cargo_of(toolchain: &Path, env: &BTreeMap<String, String>, dir: &Path) -> Command {
     let mut command = Command::new(toolchain.join("bin/cargo"));
     command
         .current_dir(dir)
@@ -72,7 +77,7 @@ pub fn cargo(ctx: &Context, env: &BTreeMap<String, String>, dir: &Path) -> Resul
         .env("RUSTC", toolchain.join("bin/rustc"))
         .env("PATH", prepend_path(&toolchain.join("bin")))
         .env("CARGO_TARGET_DIR", dir.join("target"));
-    Ok(command)
+    command
 }
 
 /// The arguments every bootstrap configuration of the suite shares: Debian's source lacks

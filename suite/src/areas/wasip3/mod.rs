@@ -18,7 +18,7 @@ use crate::context::{stdout_text, which};
 use crate::support::files::copy_tree;
 use crate::support::nix_build::in_build_phase;
 use crate::support::standin::{build_expression, expression_for, outputs_file};
-use crate::support::toolchain::{host_triple, nix_string, prepend_path};
+use crate::support::toolchain::{cargo_of, host_triple, nix_string};
 use crate::support::ui_selection::{read_selection, run_pass_tests};
 use crate::wasm::expect_component;
 use crate::{CheckResult, Context, Suite, Verdict};
@@ -197,14 +197,7 @@ fn cargo(ctx: &Context, env: &BTreeMap<String, String>, dir: &Path) -> Result<Co
         "no toolchain at {} (the rust-std-wasip3 check builds it)",
         toolchain.display()
     );
-    let mut command = Command::new(toolchain.join("bin/cargo"));
-    command
-        .current_dir(dir)
-        .envs(env)
-        .env("RUSTC", toolchain.join("bin/rustc"))
-        .env("PATH", prepend_path(&toolchain.join("bin")))
-        .env("CARGO_TARGET_DIR", dir.join("target"));
-    Ok(command)
+    Ok(cargo_of(&toolchain, env, dir))
 }
 
 fn c_dependency(ctx: &mut Context) -> CheckResult {
