@@ -18,6 +18,8 @@ lib.makeScope pkgs.newScope (self: {
   devEnv = self.mkDevEnv {
     wasiSdk = self.wasi-sdk;
     inherit (self) wasmtime;
+    # wasi-sdk 30 ships no libclang for bindgen (WebAssembly/wasi-sdk#598 came after it).
+    libclang = self.llvmPackages.libclang.lib;
     # cargo test runs like native: the package folder, a temporary folder and the test
     # variables granted (tools/wasi-test-runner).
     testRunner = self.wasi-test-runner;
@@ -70,6 +72,7 @@ lib.makeScope pkgs.newScope (self: {
     wasiSdk = self.wasi-sdk-wasip3;
     inherit (self) wasmtime;
     targets = self.wasip3Targets;
+    libclang = self.llvmPackages.libclang.lib;
   };
   rustc-wasip2 = self.callPackage ./packages/rustc-wasip2.nix {
     rustSource = self.rust-source;

@@ -252,6 +252,13 @@ let
       # Debian's is built with shared libraries already, which is what the override asks for.
       libllvm = llvm22 // { override = _: llvm22; };
       lld = hostPackage { pname = "lld"; version = "19"; programs = { wasm-ld = "/usr/lib/llvm-19/bin/wasm-ld"; "ld.lld" = "/usr/lib/llvm-19/bin/ld.lld"; }; };
+      # bindgen's libclang: Debian's 19 (libclang-19-dev), as its lib output, lib/libclang.so.
+      libclang.lib = derivation {
+        name = "libclang-19-lib";
+        inherit system;
+        builder = "${bash}/bin/bash";
+        args = [ "-c" "/usr/bin/mkdir -p $out/lib && /usr/bin/ln -s /usr/lib/llvm-19/lib/libclang.so $out/lib/libclang.so" ];
+      };
     };
     llvmPackages = throw "nixpkgs stand-in: llvmPackages (LLVM 21 at the pin) has no part here; the flake uses llvmPackages_22";
   };
