@@ -12,9 +12,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail, ensure};
 
-use crate::context::{stdout_text, which};
+use crate::context::stdout_text;
 use crate::support::files::copy_tree;
-use crate::support::toolchain::{cargo, nix_string};
+use crate::support::toolchain::{cargo, eval_dev_env_with, nix_string};
 use crate::wasm::expect_component;
 use crate::{CheckResult, Context, Suite, Verdict};
 
@@ -63,27 +63,11 @@ fn dev_env(ctx: &Context) -> Result<BTreeMap<String, String>> {
 
 /// `nix/lib/dev-env.nix` with the given SDK.
 fn dev_env_with(ctx: &Context, sdk: &Path) -> Result<BTreeMap<String, String>> {
-    let Some(wasmtime) = &ctx.parts.wasmtime else {
-        bail!("wasmtime is needed (see the parts area)");
-    };
-    if which("nix-instantiate").is_none() {
-        bail!("nix-instantiate is not installed (apt-get install nix-bin)");
-    }
-    let expression = format!(
-        "(import {}) {{ wasiSdk = {}; wasmtime = {}; libclang = {}; }}",
-        ctx.repo.join("nix/lib/dev-env.nix").display(),
-        nix_string(sdk)?,
-        nix_string(wasmtime)?,
-        nix_string(Path::new(LIBCLANG))?
-    );
-    let output = ctx.run(
-        "eval-dev-env-cxx",
-        ctx.nix("nix-instantiate")
-            .args(["--eval", "--strict", "--json", "-E"])
-            .arg(expression),
+    let env = eval_dev_env_with(
+        ctx,
+        sdk,
+        &format!("libclang = {};", nix_string(Path::new(LIBCLANG))?),
     )?;
-    let env: BTreeMap<String, String> = serde_json::from_slice(&output.stdout)
-        .context("dev-env.nix did not evaluate to an attribute set of strings")?;
     for name in CXX_VARIABLES
         .iter()
         .chain(&["BINDGEN_EXTRA_CLANG_ARGS_wasm32_wasip2", "LIBCLANG_PATH"])

@@ -31,14 +31,27 @@ pub fn prepend_path(dir: &Path) -> std::ffi::OsString {
 /// Evaluates `nix/lib/dev-env.nix` with the suite's SDK and wasmtime, as the dev shell does with
 /// the pinned ones.
 pub fn eval_dev_env(ctx: &Context) -> Result<BTreeMap<String, String>> {
-    let (Some(sdk), Some(wasmtime)) = (&ctx.parts.wasi_sdk, &ctx.parts.wasmtime) else {
-        bail!("the SDK and wasmtime are needed (see the parts area)");
+    let Some(sdk) = &ctx.parts.wasi_sdk else {
+        bail!("the SDK is needed (see the parts area)");
+    };
+    eval_dev_env_with(ctx, sdk, "")
+}
+
+/// `nix/lib/dev-env.nix` with `sdk`, the suite's wasmtime, and `more` arguments written as Nix
+/// (`targets = [ … ];`, `libclang = …;`).
+pub fn eval_dev_env_with(
+    ctx: &Context,
+    sdk: &Path,
+    more: &str,
+) -> Result<BTreeMap<String, String>> {
+    let Some(wasmtime) = &ctx.parts.wasmtime else {
+        bail!("wasmtime is needed (see the parts area)");
     };
     if which("nix-instantiate").is_none() {
         bail!("nix-instantiate is not installed (apt-get install nix-bin)");
     }
     let expression = format!(
-        "(import {}) {{ wasiSdk = {}; wasmtime = {}; }}",
+        "(import {}) {{ wasiSdk = {}; wasmtime = {}; {more} }}",
         ctx.repo.join("nix/lib/dev-env.nix").display(),
         nix_string(sdk)?,
         nix_string(wasmtime)?

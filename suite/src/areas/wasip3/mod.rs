@@ -11,14 +11,14 @@ use std::os::unix::fs::{PermissionsExt, symlink};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use anyhow::{Context as _, Result, bail, ensure};
+use anyhow::{Context as _, Result, ensure};
 use serde_json::json;
 
 use crate::context::{stdout_text, which};
 use crate::support::files::copy_tree;
 use crate::support::nix_build::in_build_phase;
 use crate::support::standin::{build_expression, expression_for, outputs_file};
-use crate::support::toolchain::{cargo_of, host_triple, nix_string};
+use crate::support::toolchain::{cargo_of, eval_dev_env_with, host_triple};
 use crate::support::ui_selection::{read_selection, run_pass_tests};
 use crate::wasm::expect_component;
 use crate::{CheckResult, Context, Suite, Verdict};
@@ -151,9 +151,6 @@ fn runner(env: &BTreeMap<String, String>, dir: &Path, wasm: &str) -> Result<Comm
 /// `nix/lib/dev-env.nix` for both targets, with the SDK Nix built with the p3 drivers (built
 /// with rust-std-wasip3, so in the store already) and the suite's wasmtime.
 fn dev_env(ctx: &mut Context) -> Result<BTreeMap<String, String>> {
-    let Some(wasmtime) = ctx.parts.wasmtime.clone() else {
-        bail!("no wasmtime (see the parts area)");
-    };
     let expression = format!(
         "(import {}).legacyPackages.x86_64-linux.wasip2.wasi-sdk-wasip3",
         outputs_file(ctx)
@@ -165,21 +162,7 @@ fn dev_env(ctx: &mut Context) -> Result<BTreeMap<String, String>> {
         None,
     )?);
     let targets: Vec<String> = TARGETS.iter().map(|t| format!("\"{t}\"")).collect();
-    let expression = format!(
-        "(import {}) {{ wasiSdk = {}; wasmtime = {}; targets = [ {} ]; }}",
-        ctx.repo.join("nix/lib/dev-env.nix").display(),
-        nix_string(&sdk)?,
-        nix_string(&wasmtime)?,
-        targets.join(" ")
-    );
-    let output = ctx.run(
-        "eval-dev-env-wasip3",
-        ctx.nix("nix-instantiate")
-            .args(["--eval", "--strict", "--json", "-E"])
-            .arg(expression),
-    )?;
-    let env: BTreeMap<String, String> = serde_json::from_slice(&output.stdout)
-        .context("dev-env.nix did not evaluate to an attribute set of strings")?;
+    let env = eval_dev_env_with(ctx, &sdk, &format!("targets = [ {} ];", targets.join(" ")))?;
     for name in ["CC_wasm32_wasip3", "CXX_wasm32_wasip3", "AR_wasm32_wasip3"] {
         let value = env
             .get(name)
