@@ -131,3 +131,22 @@ pub fn du(ctx: &Context, path: &Path) -> Result<String> {
         .unwrap_or_default()
         .to_string())
 }
+
+/// The UI-test check of `target` on its offline subset (`ui-tests/<target>/offline-subset.txt`),
+/// as one expression, so that every area that needs it asks Nix for the same derivation.
+pub fn ui_subset_expression(ctx: &Context, target: &str) -> anyhow::Result<String> {
+    let file = ctx
+        .repo
+        .join("ui-tests")
+        .join(target)
+        .join("offline-subset.txt");
+    let paths: Vec<String> = crate::support::ui_selection::read_selection(&file)?
+        .iter()
+        .map(|path| format!("\"{path}\""))
+        .collect();
+    Ok(format!(
+        "(import {}).legacyPackages.x86_64-linux.wasip2.ui-wasip2.override {{ pname = \"ui-wasip2-offline-subset\"; paths = [ {} ]; }}",
+        outputs_file(ctx),
+        paths.join(" ")
+    ))
+}

@@ -13,7 +13,7 @@ use serde_json::json;
 use crate::context::{stdout_text, tail};
 use crate::support::files::{copy_tree, flake_copy};
 use crate::support::standin::{
-    build, build_expression, expression_for, outputs_file, sandboxed_nix, standin_dir,
+    build, build_expression, expression_for, sandboxed_nix, standin_dir, ui_subset_expression,
 };
 use crate::support::ui_selection::{read_selection, run_pass_tests};
 use crate::wasm::expect_component;
@@ -221,16 +221,7 @@ fn std_runs(ctx: &Context, built: &str) -> CheckResult {
 /// The UI-test check with the offline subset's paths (the flake's check runs the default
 /// selection, which takes minutes more): its report says what ran.
 fn ui_subset(ctx: &mut Context) -> CheckResult {
-    let paths: Vec<String> =
-        read_selection(&ctx.repo.join("ui-tests/wasm32-wasip2/offline-subset.txt"))?
-            .iter()
-            .map(|path| format!("\"{path}\""))
-            .collect();
-    let expression = format!(
-        "(import {}).legacyPackages.x86_64-linux.wasip2.ui-wasip2.override {{ pname = \"ui-wasip2-offline-subset\"; paths = [ {} ]; }}",
-        outputs_file(ctx),
-        paths.join(" ")
-    );
+    let expression = ui_subset_expression(ctx, "wasm32-wasip2")?;
     let built = build_expression(ctx, "ui-wasip2 (offline subset)", &expression, None)?;
     let out = PathBuf::from(built.split(':').next().unwrap_or_default());
     let report: serde_json::Value =

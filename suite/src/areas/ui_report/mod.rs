@@ -21,8 +21,7 @@ use anyhow::{Context as _, Result, bail, ensure};
 use serde_json::{Value, json};
 
 use crate::context::{tail, which};
-use crate::support::standin::{build_expression, outputs_file};
-use crate::support::ui_selection::read_selection;
+use crate::support::standin::{build_expression, outputs_file, ui_subset_expression};
 use crate::{CheckResult, Context, Suite, Verdict};
 
 mod browser;
@@ -67,17 +66,8 @@ fn ui_report_expression(ctx: &Context) -> String {
 /// Builds ui-report, then the UI check on the offline subset with it; returns the check's output.
 fn nix_report(ctx: &mut Context) -> Result<(PathBuf, Verdict)> {
     let package = build_expression(ctx, "ui-report", &ui_report_expression(ctx), None)?;
-    let paths: Vec<String> =
-        read_selection(&ctx.repo.join("ui-tests/wasm32-wasip2/offline-subset.txt"))?
-            .iter()
-            .map(|path| format!("\"{path}\""))
-            .collect();
-    let expression = format!(
-        "let s = (import {}).legacyPackages.x86_64-linux.wasip2; in s.ui-wasip2.override {{ pname = \"ui-wasip2-offline-subset-report\"; paths = [ {} ]; ui-report = {}; }}",
-        outputs_file(ctx),
-        paths.join(" "),
-        ui_report_expression(ctx)
-    );
+    // The same derivation the nix-builds area built: the scope gives every UI check ui-report.
+    let expression = ui_subset_expression(ctx, "wasm32-wasip2")?;
     let built = build_expression(
         ctx,
         "ui-wasip2 (offline subset) with ui-report",
