@@ -150,3 +150,8 @@ pub fn ui_subset_expression(ctx: &Context, target: &str) -> anyhow::Result<Strin
         paths.join(" ")
     ))
 }
+
+/// The store path at the start of what `build`/`build_expression` say.
+pub fn store_path(built: &str) -> PathBuf {
+    PathBuf::from(built.split(':').next().unwrap_or_default())
+}

@@ -115,6 +115,53 @@ pub fn write_std_config(ctx: &Context, stage0: &Path, name: &str) -> Result<Path
     let (Some(source), Some(sdk)) = (&ctx.parts.rust_source, &ctx.parts.wasi_sdk) else {
         bail!("the source tree and the SDK are needed first");
     };
+    let mut command = bootstrap_config_command(ctx, name, source, stage0, sdk)?;
+    debian_source_args(&mut command);
+    let output = ctx.run("bootstrap-config", &mut command)?;
+    let config = ctx.work.join(name);
+    std::fs::write(&config, &output.stdout)?;
+    Ok(config)
+}
+pub fn llvm_config() -> Option<PathBuf> {
+    (20..=30)
+        .rev()
+        .map(|v| PathBuf::from(format!("/usr/lib/llvm-{v}/bin/llvm-config")))
+        .find(|p| p.exists())
+}
+
+/// `hello.rs` with `main_body` compiled by `toolchain`'s rustc for `target` in a fresh folder
+/// `name`; the result must be a component. Returns the folder, which holds `hello.wasm`.
+pub fn hello_component(
+    ctx: &Context,
+    toolchain: &Path,
+    target: &str,
+    name: &str,
+    main_body: &str,
+) -> Result<PathBuf> {
+    let dir = ctx.fresh_dir(name)?;
+    std::fs::write(
+        dir.join("hello.rs"),
+        format!("fn main() {{ {main_body} }}\n"),
+    )?;
+    ctx.run(
+        name,
+        Command::new(toolchain.join("bin/rustc"))
+            .args(["--target", target, "hello.rs", "-o", "hello.wasm"])
+            .current_dir(&dir),
+    )?;
+    crate::wasm::expect_component(&dir.join("hello.wasm"))?;
+    Ok(dir)
+}
+
+/// `scripts/rustc/bootstrap-config.sh` as a derivation's build phase runs it, with its source,
+/// stage-0 toolchain and SDK.
+pub fn bootstrap_config_command(
+    ctx: &Context,
+    name: &str,
+    source: &Path,
+    stage0: &Path,
+    sdk: &Path,
+) -> Result<Command> {
     let mut command = in_build_phase(
         ctx,
         name,
@@ -127,15 +174,5 @@ pub fn write_std_config(ctx: &Context, stage0: &Path, name: &str) -> Result<Path
         .arg(stage0)
         .arg("--wasi-sdk")
         .arg(sdk);
-    debian_source_args(&mut command);
-    let output = ctx.run("bootstrap-config", &mut command)?;
-    let config = ctx.work.join(name);
-    std::fs::write(&config, &output.stdout)?;
-    Ok(config)
-}
-pub fn llvm_config() -> Option<PathBuf> {
-    (20..=30)
-        .rev()
-        .map(|v| PathBuf::from(format!("/usr/lib/llvm-{v}/bin/llvm-config")))
-        .find(|p| p.exists())
+    Ok(command)
 }

@@ -3,7 +3,6 @@
 //! parts. The flake's own files are evaluated: `flake.nix`, `nix/overlay.nix`, `nix/scope.nix`
 //! and the package files, exactly as a user's Nix evaluates them over nixpkgs.
 
-use std::path::PathBuf;
 use std::process::Command;
 use std::time::Instant;
 
@@ -13,8 +12,10 @@ use serde_json::json;
 use crate::context::{stdout_text, tail};
 use crate::support::files::{copy_tree, flake_copy};
 use crate::support::standin::{
-    build, build_expression, expression_for, sandboxed_nix, standin_dir, ui_subset_expression,
+    build, build_expression, expression_for, sandboxed_nix, standin_dir, store_path,
+    ui_subset_expression,
 };
+use crate::support::toolchain::hello_component;
 use crate::support::ui_selection::{read_selection, run_pass_tests};
 use crate::wasm::expect_component;
 use crate::{CheckResult, Context, Suite, Verdict};
@@ -187,19 +188,14 @@ fn rust_std(ctx: &mut Context) -> CheckResult {
 /// The joined toolchain's rustc builds a component for wasm32-wasip2 against the std the Nix
 /// build made, and Wasmtime runs it.
 fn std_runs(ctx: &Context, built: &str) -> CheckResult {
-    let toolchain = PathBuf::from(built.split(':').next().unwrap_or_default());
-    let dir = ctx.fresh_dir("nix-built-std-hello")?;
-    std::fs::write(
-        dir.join("hello.rs"),
-        "fn main() { println!(\"hello from the std Nix built\"); }\n",
+    let toolchain = store_path(built);
+    let dir = hello_component(
+        ctx,
+        &toolchain,
+        "wasm32-wasip2",
+        "nix-built-std-hello",
+        "println!(\"hello from the std Nix built\");",
     )?;
-    ctx.run(
-        "nix-std-hello",
-        Command::new(toolchain.join("bin/rustc"))
-            .args(["--target", "wasm32-wasip2", "hello.rs", "-o", "hello.wasm"])
-            .current_dir(&dir),
-    )?;
-    crate::wasm::expect_component(&dir.join("hello.wasm"))?;
     let wasmtime = ctx.parts.wasmtime.clone().context("no wasmtime")?;
     let output = ctx.run(
         "nix-std-hello-run",
@@ -223,7 +219,7 @@ fn std_runs(ctx: &Context, built: &str) -> CheckResult {
 fn ui_subset(ctx: &mut Context) -> CheckResult {
     let expression = ui_subset_expression(ctx, "wasm32-wasip2")?;
     let built = build_expression(ctx, "ui-wasip2 (offline subset)", &expression, None)?;
-    let out = PathBuf::from(built.split(':').next().unwrap_or_default());
+    let out = store_path(&built);
     let report: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("report.json"))?)?;
     let count = |key: &str| report[key].as_u64().unwrap_or(0);

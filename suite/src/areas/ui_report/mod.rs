@@ -21,7 +21,7 @@ use anyhow::{Context as _, Result, bail, ensure};
 use serde_json::{Value, json};
 
 use crate::context::{tail, which};
-use crate::support::standin::{build_expression, outputs_file, ui_subset_expression};
+use crate::support::standin::{build_expression, outputs_file, store_path, ui_subset_expression};
 use crate::{CheckResult, Context, Suite, Verdict};
 
 mod browser;
@@ -74,7 +74,7 @@ fn nix_report(ctx: &mut Context) -> Result<(PathBuf, Verdict)> {
         &expression,
         None,
     )?;
-    let out = PathBuf::from(built.split(':').next().unwrap_or_default());
+    let out = store_path(&built);
 
     let read = |path: &Path| -> Result<Value> {
         let text = std::fs::read_to_string(path)

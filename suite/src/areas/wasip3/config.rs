@@ -144,18 +144,8 @@ pub(super) fn config_command(
     stage0: &Path,
     sdk: &Path,
 ) -> Result<Command> {
-    let mut command = in_build_phase(
-        ctx,
-        "bootstrap-config-wasip3",
-        &ctx.repo.join("scripts/rustc/bootstrap-config.sh"),
-    )?;
-    command
-        .arg("--source")
-        .arg(source)
-        .arg("--stage0")
-        .arg(stage0)
-        .arg("--wasi-sdk")
-        .arg(sdk)
-        .args(["--vendor", "false", "--compiler-rt-c", "false"]);
+    let mut command =
+        bootstrap_config_command(ctx, "bootstrap-config-wasip3", source, stage0, sdk)?;
+    command.args(["--vendor", "false", "--compiler-rt-c", "false"]);
     Ok(command)
 }

@@ -16,8 +16,8 @@ use serde_json::json;
 
 use crate::context::{stdout_text, which};
 use crate::support::files::copy_tree;
-use crate::support::nix_build::in_build_phase;
-use crate::support::standin::{build_expression, expression_for, outputs_file};
+use crate::support::standin::{build_expression, expression_for, outputs_file, store_path};
+use crate::support::toolchain::{bootstrap_config_command, hello_component};
 use crate::support::toolchain::{cargo_of, eval_dev_env_with, host_triple};
 use crate::support::ui_selection::{read_selection, run_pass_tests};
 use crate::wasm::expect_component;
@@ -63,11 +63,6 @@ fn toolchain_link(ctx: &Context) -> PathBuf {
     ctx.work.join("toolchain-wasip3")
 }
 
-/// The store path at the start of what `build_expression` says.
-fn store_path(built: &str) -> PathBuf {
-    PathBuf::from(built.split(':').next().unwrap_or_default())
-}
-
 fn rust_std_wasip3(ctx: &mut Context) -> CheckResult {
     let attribute = "packages.x86_64-linux.rust-std-wasip3";
     let link = toolchain_link(ctx);
@@ -83,18 +78,13 @@ fn rust_std_wasip3(ctx: &mut Context) -> CheckResult {
         );
     }
     let env = dev_env(ctx)?;
-    let dir = ctx.fresh_dir("wasip3-hello")?;
-    std::fs::write(
-        dir.join("hello.rs"),
-        "fn main() { println!(\"p3: {}\", cfg!(all(target_os = \"wasi\", target_env = \"p3\"))); }\n",
-    )?;
-    ctx.run(
+    let dir = hello_component(
+        ctx,
+        &link,
+        "wasm32-wasip3",
         "wasip3-hello",
-        Command::new(link.join("bin/rustc"))
-            .args(["--target", "wasm32-wasip3", "hello.rs", "-o", "hello.wasm"])
-            .current_dir(&dir),
+        "println!(\"p3: {}\", cfg!(all(target_os = \"wasi\", target_env = \"p3\")));",
     )?;
-    expect_component(&dir.join("hello.wasm"))?;
     let output = ctx.run("wasip3-hello-run", &mut runner(&env, &dir, "hello.wasm")?)?;
     let said = stdout_text(&output);
     ensure!(
