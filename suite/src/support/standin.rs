@@ -18,14 +18,7 @@ pub fn standin_dir(ctx: &Context) -> PathBuf {
 /// Nix's settings for a sandboxed build here: build users, no substituters, the host folders
 /// the stand-in's packages link into, and the features our derivations ask for.
 pub fn sandboxed_nix(ctx: &Context, program: &str) -> Command {
-    let mut paths = vec![
-        "/usr".to_string(),
-        "/lib".to_string(),
-        "/lib64".to_string(),
-        "/etc/alternatives".to_string(),
-        "/bin/sh=/bin/busybox".to_string(),
-    ];
-    paths.push(ctx.cache.join("cargo-tools").display().to_string());
+    let paths = sandbox_paths(ctx);
     let mut command = Command::new(program);
     command
         .env(
@@ -40,6 +33,22 @@ pub fn sandboxed_nix(ctx: &Context, program: &str) -> Command {
             standin_dir(ctx).join("parts.json"),
         );
     command
+}
+
+/// The host folders a sandboxed build sees: those the stand-in's packages link into, and a
+/// static busybox as `/bin/sh`.
+pub fn sandbox_paths(ctx: &Context) -> Vec<String> {
+    let mut paths: Vec<String> = [
+        "/usr",
+        "/lib",
+        "/lib64",
+        "/etc/alternatives",
+        "/bin/sh=/bin/busybox",
+    ]
+    .map(String::from)
+    .to_vec();
+    paths.push(ctx.cache.join("cargo-tools").display().to_string());
+    paths
 }
 
 /// Builds one attribute of the flake's outputs on the stand-in; says seconds and output size.

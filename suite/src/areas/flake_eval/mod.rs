@@ -3,8 +3,10 @@
 //! systems, with the real crane, rust-overlay and fenix checked out from local mirrors at the
 //! revisions flake.lock pins, nixpkgs' real lib, and the stand-in package set
 //! (`suite/nixpkgs-standin/eval-flake`). Bookworm's Nix 2.8 cannot: nixpkgs' lib and crane need a
-//! newer Nix. Evaluation only: every fetchurl there is a fixed-output derivation whose builder
-//! refuses, so nothing evaluated here can be built into a pass.
+//! newer Nix. Evaluation only with the real inputs: every fetchurl there is a fixed-output
+//! derivation whose builder refuses, so nothing evaluated with them can be built into a pass.
+//! Nix 2.26 also builds, sandboxed, one output on the stand-in of the `nix-builds` area (whose
+//! builds use the host's Nix 2.8), so both versions are shown building here.
 //!
 //! Nix 2.26 keeps everything under `work/flake-eval/nix-state`: its own chroot store, its own
 //! configuration (no substituters, import-from-derivation off), its own caches; the host's Nix 2.8
@@ -27,7 +29,7 @@ mod trixie;
 
 use self::inputs::prepare;
 use self::outputs::{every_output, outputs_of, tally, toolchain_closure};
-use self::trixie::{host_db, nix, trixie_nix};
+use self::trixie::{host_db, nix, trixie_builds, trixie_nix};
 
 const AREA: &str = "flake-eval";
 const SYSTEMS: [&str; 4] = [
@@ -64,6 +66,11 @@ pub fn run(suite: &mut Suite) {
         AREA,
         "trixie's Nix 2.26 runs, with a store of its own",
         |ctx| trixie_nix(ctx, &mut state),
+    );
+    suite.check(
+        AREA,
+        "trixie's Nix 2.26 builds sandboxed in that store: wasi-sdk, its installCheck included",
+        |ctx| trixie_builds(ctx, &state),
     );
     suite.check(
         AREA,

@@ -2,6 +2,7 @@
 //! store, configuration and caches of its own under `work/flake-eval/nix-state`.
 
 use super::*;
+use crate::support::standin::sandbox_paths;
 
 /// The newest `trixie-nix-<version>/bin/nix` the install script left in the cache.
 pub(super) fn find_trixie_nix(ctx: &Context) -> Option<PathBuf> {
@@ -105,4 +106,48 @@ pub(super) fn trixie_nix(ctx: &mut Context, state: &mut State) -> CheckResult {
 
 pub(super) fn host_db() -> &'static Path {
     Path::new("/nix/var/nix/db/db.sqlite")
+}
+
+/// Nix 2.26 builds, sandboxed, in its own store: the stand-in's wasi-sdk, whose installCheck
+/// compiles and runs C for wasm32-wasip2 inside the build.
+pub(super) fn trixie_builds(ctx: &mut Context, state: &State) -> CheckResult {
+    let program = state.nix.as_ref().context("trixie's Nix was not found")?;
+    // Nix runs its build hook as /proc/self/exe, which here is trixie's loader, not nix, and
+    // takes no build-hook from nix.conf; the command line sets the wrapper instead.
+    let hook = format!("{} __build-remote", program.display());
+    let started = Instant::now();
+    let output = ctx.run_unchecked(
+        "trixie-nix-build",
+        nix(ctx, state)?
+            .args(["build", "--impure", "--no-link", "--print-out-paths"])
+            .args(["--option", "build-hook", &hook])
+            .args(["--option", "sandbox", "true"])
+            // Replaces Debian's default, /bin/sh=/usr/bin/bash-static, which the host lacks.
+            .args(["--option", "sandbox-paths", &sandbox_paths(ctx).join(" ")])
+            .args(["--option", "system-features", "big-parallel"])
+            .arg("-f")
+            .arg(ctx.repo.join("suite/nixpkgs-standin/flake-outputs.nix"))
+            .arg("packages.x86_64-linux.wasi-sdk"),
+    )?;
+    let seconds = started.elapsed().as_secs_f64();
+    ensure!(
+        output.status.success(),
+        "Nix 2.26 failed to build packages.x86_64-linux.wasi-sdk sandboxed ({}):\n{}",
+        output.status,
+        tail(&output, 30)
+    );
+    let out = stdout_text(&output).trim().to_string();
+    let relative = out.trim_start_matches('/');
+    let physical = dir(ctx).join("nix-state/store").join(relative);
+    let clang = physical.join("bin/clang");
+    ensure!(
+        clang.exists(),
+        "{out} was built, but {} is missing",
+        clang.display()
+    );
+    Ok(Verdict::Proved(format!(
+        "{out} built with sandbox = true in {seconds:.1} s (its installCheck ran in the sandbox); \
+         in the chroot store at {}",
+        physical.display()
+    )))
 }
