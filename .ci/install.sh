@@ -29,6 +29,11 @@ fi
 
 bash "$here/../suite/scripts/install-trixie-nix.sh" "$WASIP2_OFFLINE_CACHE"
 
+# One build folder for every install: the tools share many crates at the same versions and
+# features (serde, clap, syn, the wasm-tools family), which cargo then compiles once. It is
+# removed at the end; the installed binaries are what is cached.
+shared_target=$(mktemp -d "$WASIP2_OFFLINE_CACHE/cargo-tools-build.XXXXXX")
+trap 'rm -rf "$shared_target"' EXIT
 while read -r crate version binary; do
   case "$crate" in '' | '#'*) continue ;; esac
   root="$WASIP2_OFFLINE_CACHE/cargo-tools/$crate-$version"
@@ -39,7 +44,8 @@ while read -r crate version binary; do
   echo "install: cargo install $crate $version"
   start=$(date +%s)
   rm -rf "$root.partial"
-  cargo install --quiet --locked "$crate" --version "$version" --root "$root.partial"
+  cargo install --quiet --locked "$crate" --version "$version" --root "$root.partial" \
+    --target-dir "$shared_target"
   rm -rf "$root" && mv "$root.partial" "$root"
   echo "install: $crate $version took $(($(date +%s) - start)) s"
 done <"$here/cargo-tools.txt"
