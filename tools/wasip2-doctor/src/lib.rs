@@ -1,8 +1,10 @@
-//! Diagnoses whether an environment can build and run Rust for `wasm32-wasip2`: the compiler and
-//! its std for the target, the component linker and LLD, Wasmtime, the wasi-sdk and the cc
-//! crate's variables, Cargo's runner, and live probes that build and run real programs.
+//! Diagnoses whether an environment can build and run Rust for `wasm32-wasip2` (or, with
+//! `--target`, `wasm32-wasip3`): the compiler and its std for the target, the component linker
+//! and LLD, Wasmtime, the wasi-sdk with the cc crate's, C++ and bindgen variables, whether the
+//! std's panic strategy agrees with the flags, Cargo's runner, and live probes that build and
+//! run real programs.
 //!
-//! Modules depend downward only: `cli` → `checks` → `probe` → `requirements`, `parse`,
+//! Modules depend downward only: `cli` → `checks` → `probe` → `requirements`, `target`, `parse`,
 //! `output`, `environment`, `finding`; `render` reads findings.
 
 pub mod checks;
@@ -16,7 +18,9 @@ pub mod render;
 pub mod requirements;
 #[cfg(test)]
 mod scratch;
+pub mod target;
 
 pub use checks::{Options, diagnose};
 pub use environment::Environment;
 pub use finding::{Finding, Status};
+pub use target::Target;

@@ -1,5 +1,6 @@
-//! `wasip2-doctor [--json] [--quick]`: checks this environment for wasm32-wasip2 and prints a
-//! table (or JSON) with a fix for everything that is missing. Exits 1 when a check fails.
+//! `wasip2-doctor [--json] [--quick] [--target <triple>]`: checks this environment for
+//! wasm32-wasip2 (or wasm32-wasip3) and prints a table (or JSON) with a fix for everything that
+//! is missing. Exits 1 when a check fails.
 
 use std::process::ExitCode;
 
@@ -40,7 +41,7 @@ fn run(args: Args) -> Result<bool> {
     if args.json {
         println!("{}", render::json(&findings));
     } else {
-        print!("{}", render::table(&findings));
+        print!("{}", render::table(&findings, args.options.target));
     }
     Ok(findings.iter().all(|f| f.status != Status::Fail))
 }

@@ -76,14 +76,14 @@ pub fn rustc_info(verbose_version: &str) -> Result<RustcInfo, ParseError> {
     })
 }
 
-/// `[target.wasm32-wasip2] runner` in a Cargo configuration file: a string or a list of words.
-pub fn runner_in_cargo_config(text: &str) -> Result<Option<String>, ParseError> {
+/// `[target.<triple>] runner` in a Cargo configuration file: a string or a list of words.
+pub fn runner_in_cargo_config(text: &str, triple: &str) -> Result<Option<String>, ParseError> {
     let value: toml::Table = text
         .parse()
         .map_err(|e: toml::de::Error| ParseError::Toml(e.to_string()))?;
     let runner = value
         .get("target")
-        .and_then(|t| t.get("wasm32-wasip2"))
+        .and_then(|t| t.get(triple))
         .and_then(|t| t.get("runner"));
     Ok(match runner {
         Some(toml::Value::String(command)) => Some(command.clone()),
@@ -148,17 +148,21 @@ mod tests {
     fn reads_the_runner_from_cargo_config() {
         let string = "[build]\ntarget = \"wasm32-wasip2\"\n[target.wasm32-wasip2]\nrunner = \"wasmtime run --dir .\"\n";
         assert_eq!(
-            runner_in_cargo_config(string),
+            runner_in_cargo_config(string, "wasm32-wasip2"),
             Ok(Some("wasmtime run --dir .".into()))
         );
         let list = "[target.wasm32-wasip2]\nrunner = [\"wasmtime\", \"run\"]\n";
         assert_eq!(
-            runner_in_cargo_config(list),
+            runner_in_cargo_config(list, "wasm32-wasip2"),
             Ok(Some("wasmtime run".into()))
         );
-        assert_eq!(runner_in_cargo_config("[build]\njobs = 2\n"), Ok(None));
+        assert_eq!(runner_in_cargo_config(list, "wasm32-wasip3"), Ok(None));
+        assert_eq!(
+            runner_in_cargo_config("[build]\njobs = 2\n", "wasm32-wasip2"),
+            Ok(None)
+        );
         assert!(matches!(
-            runner_in_cargo_config("[target"),
+            runner_in_cargo_config("[target", "wasm32-wasip2"),
             Err(ParseError::Toml(_))
         ));
     }

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::finding::{Finding, Status};
+use crate::target::Target;
 
 #[derive(Debug, Serialize)]
 pub struct Summary {
@@ -22,10 +23,12 @@ pub fn summary(findings: &[Finding]) -> Summary {
     }
 }
 
-pub fn table(findings: &[Finding]) -> String {
+pub fn table(findings: &[Finding], target: Target) -> String {
     let width = findings.iter().map(|f| f.id.len()).max().unwrap_or(0);
-    let mut out =
-        String::from("wasip2-doctor: can this environment build and run wasm32-wasip2?\n\n");
+    let mut out = format!(
+        "wasip2-doctor: can this environment build and run {}?\n\n",
+        target.triple()
+    );
     for finding in findings {
         out.push_str(&format!(
             "  {:<4}  {:<width$}  {}\n",
@@ -73,7 +76,10 @@ mod tests {
             Finding::pass("rustc", "rustc 1.95.0"),
             Finding::fail("wasmtime", "wasmtime 16.0.0", "install wasmtime >= 17"),
         ];
-        let text = table(&findings);
+        let text = table(&findings, Target::Wasip3);
+        assert!(
+            text.starts_with("wasip2-doctor: can this environment build and run wasm32-wasip3?")
+        );
         let fail_line = text
             .lines()
             .position(|l| l.contains("FAIL"))

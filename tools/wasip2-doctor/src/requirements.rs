@@ -1,10 +1,9 @@
-//! What a wasip2 environment needs, in one place: the target, the oldest releases that can build
+//! What a wasip2 (or wasip3) environment needs, in one place: the oldest releases that can build
 //! or run for it, the files a wasi-sdk must have, and the one fix that provides all of it. The
 //! checks judge by these, and the help text and the fixes quote them.
 
 use crate::parse::Version;
-
-pub const TARGET: &str = "wasm32-wasip2";
+use crate::target::Target;
 
 /// The first Rust release with a std for wasm32-wasip2; rustup's toolchains ship
 /// wasm-component-ld from it on.
@@ -17,13 +16,26 @@ pub const MINIMUM_WASMTIME: Version = Version::new(17, 0, 0);
 /// by its files ([`SDK_FILES`]), since its folder does not say its release.
 pub const MINIMUM_WASI_SDK: u32 = 22;
 
-/// The files a wasi-sdk must have for wasip2, relative to its root.
-pub const SDK_FILES: &[&str] = &[
-    "bin/clang",
-    "bin/wasm32-wasip2-clang",
-    "share/wasi-sysroot/lib/wasm32-wasip2/libc.a",
-    "share/wasi-sysroot/lib/wasm32-wasip2/crt1-command.o",
-];
+/// The files a wasi-sdk must have for the target, relative to its root: clang, the target's
+/// driver, and the libc and crt objects of its sysroot folder (wasip2's for wasip3 too).
+pub fn sdk_files(target: Target) -> Vec<String> {
+    let lib = format!("share/wasi-sysroot/lib/{}", target.lib_folder());
+    vec![
+        "bin/clang".to_string(),
+        format!("bin/{}-clang", target.triple()),
+        format!("{lib}/libc.a"),
+        format!("{lib}/crt1-command.o"),
+    ]
+}
+
+/// The C++ runtime the SDK's sysroot must have beside libc for crates with C++ code.
+pub const CXX_LIBRARIES: [&str; 2] = ["libc++.a", "libc++abi.a"];
+
+/// The flags that build a crate to unwind on wasm (the same the unwinding std is built with):
+/// the panic strategy, Wasm exception handling, and its standard encoding (Wasmtime refuses
+/// the legacy one LLVM emits by default).
+pub const UNWIND_FLAGS: &str =
+    "-Cpanic=unwind -Ctarget-feature=+exception-handling -Cllvm-args=-wasm-use-legacy-eh=false";
 
 /// The end of most fixes: the flake's dev shell has every part the checks look for.
 pub const USE_THE_SHELL: &str =
@@ -42,5 +54,12 @@ mod tests {
     fn names_releases_by_major_and_minor() {
         assert_eq!(major_minor(MINIMUM_RUSTC), "1.82");
         assert_eq!(major_minor(Version::new(17, 3, 1)), "17.3");
+    }
+
+    #[test]
+    fn the_p3_sdk_needs_its_driver_and_the_wasip2_sysroot() {
+        let files = sdk_files(Target::Wasip3);
+        assert!(files.contains(&"bin/wasm32-wasip3-clang".to_string()));
+        assert!(files.contains(&"share/wasi-sysroot/lib/wasm32-wasip2/libc.a".to_string()));
     }
 }

@@ -1,5 +1,6 @@
 //! The command line as a person sees it, pinned by the files in `tests/snapshots`: the help, the
-//! version, a bad flag, and `--quick` (table and JSON) in an environment with nothing in it.
+//! version, a bad flag, an unsupported or missing target, and `--quick` (table and JSON, and the
+//! table for wasm32-wasip3) in an environment with nothing in it.
 //! There PATH, WASI_SDK_PATH, HOME and the working folder are one empty temporary folder and no
 //! other variable is set, so every check's outcome is fixed: no rustc, no wasmtime, an SDK that
 //! lacks every file, no runner. The folder's path and the package version are redacted.
@@ -90,4 +91,24 @@ fn quick_json_in_an_empty_environment() {
         transcript(&["--quick", "--json"]),
         snapshot("quick-json.txt")
     );
+}
+
+#[test]
+fn an_unsupported_target_exits_2_listing_the_supported_ones() {
+    assert_data_eq!(
+        transcript(&["--quick", "--target", "wasm32-wasip1"]),
+        snapshot("bad-target-wasip1.txt")
+    );
+    assert_data_eq!(
+        transcript(&["--target=wasm32-wasi2"]),
+        snapshot("bad-target-typo.txt")
+    );
+    assert_data_eq!(transcript(&["--target"]), snapshot("missing-target.txt"));
+}
+
+#[test]
+fn quick_table_for_wasip3_in_an_empty_environment() {
+    let table = transcript(&["--quick", "--target", "wasm32-wasip3"]);
+    assert_eq!(transcript(&["--target=wasm32-wasip3", "--quick"]), table);
+    assert_data_eq!(table, snapshot("quick-table-wasip3.txt"));
 }

@@ -31,7 +31,7 @@ pub fn check_linkers(env: &Environment, rustc: Option<&Rustc>) -> [Finding; 2] {
         Some(path) => Finding::pass("wasm-component-ld", path.display().to_string()),
         None => Finding::fail(
             "wasm-component-ld",
-            "not on PATH nor in the toolchain's lib/rustlib/<host>/bin; wasm32-wasip2 links with it",
+            "not on PATH nor in the toolchain's lib/rustlib/<host>/bin; wasm32-wasip2 and wasm32-wasip3 link with it",
             format!(
                 "use a rustup toolchain >= {} (it ships it) or `cargo install wasm-component-ld`, {USE_THE_SHELL}",
                 major_minor(MINIMUM_RUSTC)

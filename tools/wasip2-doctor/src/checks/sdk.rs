@@ -4,29 +4,53 @@
 use std::path::Path;
 
 use crate::finding::Finding;
-use crate::requirements::{MINIMUM_WASI_SDK, SDK_FILES, USE_THE_SHELL};
+use crate::requirements::{MINIMUM_WASI_SDK, USE_THE_SHELL, sdk_files};
+use crate::target::Target;
 
-pub fn judge_sdk(sdk: Option<&Path>) -> Finding {
+/// The `--sysroot=` of a flags variable, if it has one.
+pub fn sysroot_flag(flags: &str) -> Option<&str> {
+    flags
+        .split_whitespace()
+        .find_map(|f| f.strip_prefix("--sysroot="))
+}
+
+/// The fix for an SDK that lacks the target's files.
+fn sdk_fix(target: Target) -> String {
+    match target {
+        Target::Wasip2 => format!(
+            "point WASI_SDK_PATH at a wasi-sdk >= {MINIMUM_WASI_SDK} (it has share/wasi-sysroot/lib/wasm32-wasip2), {USE_THE_SHELL}"
+        ),
+        Target::Wasip3 => format!(
+            "wasi-sdk releases before 34 ship no bin/wasm32-wasip3-clang: use the flake's wasi-sdk-wasip3 (wasi-sdk with wasm32-wasip3-clang and -clang++ over the wasip2 sysroot), as its wasip3 shell does (nix develop github:wasip2-flake/wasip2-flake#wasip3); the sysroot must have share/wasi-sysroot/lib/{}, which Rust takes for wasm32-wasip3",
+            target.lib_folder()
+        ),
+    }
+}
+
+pub fn judge_sdk(sdk: Option<&Path>, target: Target) -> Finding {
+    let triple = target.triple();
     let Some(sdk) = sdk else {
         return Finding::warn(
             "wasi-sdk",
-            "WASI_SDK_PATH is not set: crates with C code (the cc crate) have no compiler for wasm32-wasip2",
+            format!(
+                "WASI_SDK_PATH is not set: crates with C code (the cc crate) have no compiler for {triple}"
+            ),
             format!(
                 "install wasi-sdk >= {MINIMUM_WASI_SDK} and export WASI_SDK_PATH=<its folder>, {USE_THE_SHELL}"
             ),
         );
     };
-    let missing: Vec<&str> = SDK_FILES
-        .iter()
-        .copied()
+    let missing: Vec<String> = sdk_files(target)
+        .into_iter()
         .filter(|file| !sdk.join(file).exists())
         .collect();
     if missing.is_empty() {
         Finding::pass(
             "wasi-sdk",
             format!(
-                "WASI_SDK_PATH={} has clang and the wasip2 sysroot",
-                sdk.display()
+                "WASI_SDK_PATH={} has clang, {triple}-clang and the {} sysroot",
+                sdk.display(),
+                target.lib_folder()
             ),
         )
     } else {
@@ -37,39 +61,42 @@ pub fn judge_sdk(sdk: Option<&Path>) -> Finding {
                 sdk.display(),
                 missing.join(", ")
             ),
-            format!(
-                "point WASI_SDK_PATH at a wasi-sdk >= {MINIMUM_WASI_SDK} (it has share/wasi-sysroot/lib/wasm32-wasip2), {USE_THE_SHELL}"
-            ),
+            sdk_fix(target),
         )
     }
 }
 
 /// The cc crate's variables for the target, judged against WASI_SDK_PATH.
 pub fn judge_cc_variables(
+    target: Target,
     cc: Option<&str>,
     ar: Option<&str>,
     cflags: Option<&str>,
     sdk: Option<&Path>,
 ) -> Finding {
     let id = "cc-variables";
+    let (cc_var, ar_var, cflags_var) = (target.var("CC"), target.var("AR"), target.var("CFLAGS"));
+    let triple = target.triple();
     let Some(cc) = cc else {
         let fix = match sdk {
             Some(sdk) => format!(
-                "export CC_wasm32_wasip2={0}/bin/wasm32-wasip2-clang AR_wasm32_wasip2={0}/bin/llvm-ar",
+                "export {cc_var}={0}/bin/{triple}-clang {ar_var}={0}/bin/llvm-ar",
                 sdk.display()
             ),
-            None => format!(
-                "set WASI_SDK_PATH, then CC_wasm32_wasip2 and AR_wasm32_wasip2 from it; {USE_THE_SHELL}"
-            ),
+            None => {
+                format!("set WASI_SDK_PATH, then {cc_var} and {ar_var} from it; {USE_THE_SHELL}")
+            }
         };
         return Finding::warn(
             id,
-            "CC_wasm32_wasip2 is not set: the cc crate may pick a compiler that cannot target wasm32-wasip2",
+            format!(
+                "{cc_var} is not set: the cc crate may pick a compiler that cannot target {triple}"
+            ),
             fix,
         );
     };
     let mut problems = Vec::new();
-    for (name, value) in [("CC_wasm32_wasip2", Some(cc)), ("AR_wasm32_wasip2", ar)] {
+    for (name, value) in [(&cc_var, Some(cc)), (&ar_var, ar)] {
         match value {
             Some(value) if !Path::new(value).exists() => {
                 problems.push(format!("{name}={value} does not exist"))
@@ -86,26 +113,24 @@ pub fn judge_cc_variables(
     }
     if let (Some(flags), Some(sdk)) = (cflags, sdk) {
         let expected = sdk.join("share/wasi-sysroot");
-        if let Some(sysroot) = flags
-            .split_whitespace()
-            .find_map(|f| f.strip_prefix("--sysroot="))
+        if let Some(sysroot) = sysroot_flag(flags)
             && Path::new(sysroot) != expected
         {
             problems.push(format!(
-                "CFLAGS_wasm32_wasip2 uses --sysroot={sysroot}, not {}",
+                "{cflags_var} uses --sysroot={sysroot}, not {}",
                 expected.display()
             ));
         }
     }
     if problems.is_empty() {
-        Finding::pass(id, format!("CC_wasm32_wasip2={cc}"))
+        Finding::pass(id, format!("{cc_var}={cc}"))
     } else {
         let sdk_text = sdk.map_or("<wasi-sdk>".to_string(), |s| s.display().to_string());
         Finding::fail(
             id,
             problems.join("; "),
             format!(
-                "export CC_wasm32_wasip2={sdk_text}/bin/wasm32-wasip2-clang AR_wasm32_wasip2={sdk_text}/bin/llvm-ar CFLAGS_wasm32_wasip2=--sysroot={sdk_text}/share/wasi-sysroot"
+                "export {cc_var}={sdk_text}/bin/{triple}-clang {ar_var}={sdk_text}/bin/llvm-ar {cflags_var}=--sysroot={sdk_text}/share/wasi-sysroot"
             ),
         )
     }
@@ -130,7 +155,7 @@ mod tests {
         touch(sdk, "bin/clang");
         touch(sdk, "bin/wasm32-wasip2-clang");
         touch(sdk, "share/wasi-sysroot/lib/wasm32-wasip1/libc.a");
-        let finding = judge_sdk(Some(sdk));
+        let finding = judge_sdk(Some(sdk), Target::Wasip2);
         assert_eq!(finding.status, Status::Fail);
         assert!(
             finding.detail.contains("lib/wasm32-wasip2/libc.a"),
@@ -139,8 +164,25 @@ mod tests {
         );
         touch(sdk, "share/wasi-sysroot/lib/wasm32-wasip2/libc.a");
         touch(sdk, "share/wasi-sysroot/lib/wasm32-wasip2/crt1-command.o");
-        assert_eq!(judge_sdk(Some(sdk)).status, Status::Pass);
-        let unset = judge_sdk(None);
+        assert_eq!(judge_sdk(Some(sdk), Target::Wasip2).status, Status::Pass);
+        // wasip3 needs its own driver over the same sysroot, and the fix names where it comes from.
+        let p3 = judge_sdk(Some(sdk), Target::Wasip3);
+        assert_eq!(p3.status, Status::Fail);
+        assert!(
+            p3.detail.contains("bin/wasm32-wasip3-clang"),
+            "{}",
+            p3.detail
+        );
+        assert!(
+            p3.fix
+                .as_deref()
+                .is_some_and(|f| f.contains("wasi-sdk-wasip3")),
+            "{:?}",
+            p3.fix
+        );
+        touch(sdk, "bin/wasm32-wasip3-clang");
+        assert_eq!(judge_sdk(Some(sdk), Target::Wasip3).status, Status::Pass);
+        let unset = judge_sdk(None, Target::Wasip2);
         assert_eq!(unset.status, Status::Warn);
         assert!(
             unset.fix.as_deref().is_some_and(|f| f.contains(">= 22")),
@@ -160,10 +202,18 @@ mod tests {
         let (cc, ar) = (cc.to_str().expect("utf-8"), ar.to_str().expect("utf-8"));
         let good_flags = format!("--sysroot={}/share/wasi-sysroot", sdk.display());
         assert_eq!(
-            judge_cc_variables(Some(cc), Some(ar), Some(&good_flags), Some(sdk)).status,
+            judge_cc_variables(
+                Target::Wasip2,
+                Some(cc),
+                Some(ar),
+                Some(&good_flags),
+                Some(sdk)
+            )
+            .status,
             Status::Pass
         );
         let host = judge_cc_variables(
+            Target::Wasip2,
             Some("/usr/bin/gcc-does-not-exist"),
             Some(ar),
             None,
@@ -175,15 +225,20 @@ mod tests {
                 .as_deref()
                 .is_some_and(|f| f.contains("wasm32-wasip2-clang"))
         );
-        let wrong_sysroot =
-            judge_cc_variables(Some(cc), Some(ar), Some("--sysroot=/elsewhere"), Some(sdk));
+        let wrong_sysroot = judge_cc_variables(
+            Target::Wasip2,
+            Some(cc),
+            Some(ar),
+            Some("--sysroot=/elsewhere"),
+            Some(sdk),
+        );
         assert!(
             wrong_sysroot.detail.contains("--sysroot=/elsewhere"),
             "{}",
             wrong_sysroot.detail
         );
         assert_eq!(
-            judge_cc_variables(None, None, None, Some(sdk)).status,
+            judge_cc_variables(Target::Wasip2, None, None, None, Some(sdk)).status,
             Status::Warn
         );
     }

@@ -7,7 +7,8 @@ use crate::environment::Environment;
 use crate::finding::Finding;
 use crate::output;
 use crate::parse::{self, RustcInfo};
-use crate::requirements::{MINIMUM_RUSTC, TARGET, USE_THE_SHELL, major_minor};
+use crate::requirements::{MINIMUM_RUSTC, USE_THE_SHELL, major_minor};
+use crate::target::Target;
 
 /// The compiler as found: where, what it says, its sysroot.
 pub struct Rustc {
@@ -148,32 +149,41 @@ pub fn std_in(libdir: &Path) -> bool {
     })
 }
 
-pub fn check_std(env: &Environment, rustc: Option<&Rustc>) -> Finding {
-    let Some(rustc) = rustc else {
-        return Finding::skip("wasip2-std", "needs rustc");
-    };
-    let libdir = env
-        .command(&rustc.path)
-        .args(["--print", "target-libdir", "--target", TARGET])
+/// The folder rustc loads the target's std from.
+pub fn target_libdir(env: &Environment, rustc: &Rustc, target: Target) -> PathBuf {
+    env.command(&rustc.path)
+        .args(["--print", "target-libdir", "--target", target.triple()])
         .output()
         .ok()
         .filter(|o| o.status.success())
         .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()))
-        .unwrap_or_else(|| rustc.sysroot.join("lib/rustlib").join(TARGET).join("lib"));
+        .unwrap_or_else(|| {
+            rustc
+                .sysroot
+                .join("lib/rustlib")
+                .join(target.triple())
+                .join("lib")
+        })
+}
+
+pub fn check_std(env: &Environment, rustc: Option<&Rustc>, target: Target) -> Finding {
+    let id = target.std_id();
+    let Some(rustc) = rustc else {
+        return Finding::skip(id, "needs rustc");
+    };
+    let libdir = target_libdir(env, rustc, target);
+    let triple = target.triple();
     if std_in(&libdir) {
-        Finding::pass(
-            "wasip2-std",
-            format!("std for {TARGET} in {}", libdir.display()),
-        )
+        Finding::pass(id, format!("std for {triple} in {}", libdir.display()))
     } else {
         Finding::fail(
-            "wasip2-std",
+            id,
             format!(
-                "rustc {} has no std for {TARGET} ({} has no libstd)",
+                "rustc {} has no std for {triple} ({} has no libstd)",
                 rustc.info.release,
                 libdir.display()
             ),
-            format!("rustup target add {TARGET} (for the toolchain in use), {USE_THE_SHELL}"),
+            target.std_fix(),
         )
     }
 }

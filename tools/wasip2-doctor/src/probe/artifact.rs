@@ -5,9 +5,10 @@ use std::path::Path;
 
 use crate::finding::Finding;
 use crate::parse::{self, WasmKind};
+use crate::target::Target;
 
 /// The built file's kind, as a finding about the build probe.
-pub fn judge_built_wasm(path: &Path) -> Finding {
+pub fn judge_built_wasm(path: &Path, target: Target) -> Finding {
     match std::fs::read(path).map(|bytes| parse::wasm_kind(&bytes)) {
         Ok(WasmKind::Component) => Finding::pass(
             "probe-build",
@@ -16,7 +17,11 @@ pub fn judge_built_wasm(path: &Path) -> Finding {
         Ok(WasmKind::CoreModule) => Finding::fail(
             "probe-build",
             format!("{} is a core module, not a component", path.display()),
-            "the linker is not wasm-component-ld: remove a linker override for wasm32-wasip2 (CARGO_TARGET_WASM32_WASIP2_LINKER, .cargo/config.toml)",
+            format!(
+                "the linker is not wasm-component-ld: remove a linker override for {} ({}, .cargo/config.toml)",
+                target.triple(),
+                target.cargo_var("LINKER")
+            ),
         ),
         Ok(WasmKind::NotWasm) => Finding::fail(
             "probe-build",
@@ -44,10 +49,13 @@ mod tests {
         let component = dir.path().join("component.wasm");
         std::fs::write(&core, b"\0asm\x01\0\0\0").expect("file");
         std::fs::write(&component, b"\0asm\x0d\0\x01\0").expect("file");
-        assert_eq!(judge_built_wasm(&core).status, Status::Fail);
-        assert_eq!(judge_built_wasm(&component).status, Status::Pass);
+        assert_eq!(judge_built_wasm(&core, Target::Wasip2).status, Status::Fail);
         assert_eq!(
-            judge_built_wasm(&dir.path().join("absent.wasm")).status,
+            judge_built_wasm(&component, Target::Wasip2).status,
+            Status::Pass
+        );
+        assert_eq!(
+            judge_built_wasm(&dir.path().join("absent.wasm"), Target::Wasip2).status,
             Status::Fail
         );
     }

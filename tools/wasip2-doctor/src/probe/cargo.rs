@@ -3,25 +3,29 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::checks::cxx::link_error_fix;
 use crate::environment::Environment;
 use crate::finding::Finding;
 use crate::output::tail;
-use crate::requirements::{MINIMUM_WASMTIME, TARGET};
+use crate::requirements::MINIMUM_WASMTIME;
+use crate::target::Target;
 
 pub struct Probe<'a> {
     pub env: Environment,
     pub cargo: PathBuf,
     pub runner: Option<&'a [String]>,
+    pub target: Target,
 }
 
 impl Probe<'_> {
     /// Builds the project in `dir`; returns its component.
     pub fn build(&self, dir: &Path, name: &str, id: &'static str) -> Result<PathBuf, Finding> {
+        let triple = self.target.triple();
         let output = self
             .env
             .command(&self.cargo)
             .current_dir(dir)
-            .args(["build", "--quiet", "--offline", "--target", TARGET])
+            .args(["build", "--quiet", "--offline", "--target", triple])
             .env("CARGO_TARGET_DIR", dir.join("target"))
             .output()
             .map_err(|e| {
@@ -32,20 +36,27 @@ impl Probe<'_> {
                 )
             })?;
         if !output.status.success() {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            // The link error of a shell without libc++ names its fix, wherever it shows.
+            let fix = if stderr.contains("unable to find library -lc++") {
+                link_error_fix(self.target)
+            } else {
+                format!(
+                    "build any project with `cargo build --target {triple}` to see the whole error; the checks above name the usual causes"
+                )
+            };
             return Err(Finding::fail(
                 id,
                 format!(
-                    "cargo build --target {TARGET} failed: {}",
+                    "cargo build --target {triple} failed: {}",
                     tail(&output.stderr)
                 ),
-                format!(
-                    "build any project with `cargo build --target {TARGET}` to see the whole error; the checks above name the usual causes"
-                ),
+                fix,
             ));
         }
         Ok(dir
             .join("target")
-            .join(TARGET)
+            .join(triple)
             .join("debug")
             .join(format!("{name}.wasm")))
     }

@@ -1,7 +1,8 @@
-//! Live probes in a temporary folder: a hello world built for wasm32-wasip2 (it must be a
-//! component) and run by the runner, then a program with C code compiled by the SDK's clang.
-//! The checks before them decide whether they can run; this module only takes their results
-//! as arguments.
+//! Live probes in a temporary folder: a hello world built for the target (it must be a
+//! component) and run by the runner, a program with C code compiled by the SDK's clang, a C++
+//! program linked against the SDK's libc++, and with an unwinding std a program that catches a
+//! panic. The checks before them decide whether they can run; this module only takes their
+//! results as arguments.
 
 pub mod artifact;
 pub mod c_library;
@@ -12,24 +13,48 @@ use std::path::Path;
 
 use crate::environment::Environment;
 use crate::finding::{Finding, Status};
+use crate::target::Target;
 use artifact::judge_built_wasm;
-use c_library::{c_tools, compile_c};
+use c_library::{c_tools, compile_c, compile_cxx, cxx_tool};
 use cargo::Probe;
-use projects::{C_ANSWER, HELLO, c_project, hello_project};
+use projects::{
+    C_ANSWER, CXX_ANSWER, HELLO, UNWOUND, c_project, cxx_project, hello_project, unwind_project,
+};
 
 /// The probes' findings, in the order they come.
-pub const IDS: [&str; 3] = ["probe-build", "probe-run", "probe-c"];
+pub const IDS: [&str; 5] = [
+    "probe-build",
+    "probe-run",
+    "probe-c",
+    "probe-cxx",
+    "probe-unwind",
+];
 
-/// Runs the probes. `can_build`: the toolchain checks passed; `runner`: the runner's words when
-/// its program was found; `sdk`: WASI_SDK_PATH.
-pub fn run(
-    env: &Environment,
-    can_build: bool,
-    runner: Option<&[String]>,
-    sdk: Option<&Path>,
-) -> Vec<Finding> {
-    if !can_build {
-        let why = "needs rustc, cargo, the wasip2 std and the linkers (see above)";
+/// What the checks found that the probes depend on.
+pub struct Setup<'a> {
+    /// The toolchain checks passed (rustc, cargo, std, linkers, panic strategy).
+    pub can_build: bool,
+    /// The runner's words, when its program was found.
+    pub runner: Option<&'a [String]>,
+    /// WASI_SDK_PATH.
+    pub sdk: Option<&'a Path>,
+    pub target: Target,
+    /// The std was built to unwind.
+    pub std_unwinds: bool,
+}
+
+/// Runs the probes.
+pub fn run(env: &Environment, setup: &Setup) -> Vec<Finding> {
+    let work = std::env::temp_dir().join(format!("wasip2-doctor-{}", std::process::id()));
+    let findings = run_all(env, setup, &work);
+    let _ = std::fs::remove_dir_all(&work);
+    findings
+}
+
+fn run_all(env: &Environment, setup: &Setup, work: &Path) -> Vec<Finding> {
+    if !setup.can_build {
+        let why =
+            "needs rustc, cargo, the std, the linkers and an agreeing panic strategy (see above)";
         return IDS.into_iter().map(|id| Finding::skip(id, why)).collect();
     }
     let cargo = match env
@@ -38,16 +63,29 @@ pub fn run(
         .or_else(|| env.which("cargo"))
     {
         Some(cargo) => cargo,
-        None => return vec![Finding::skip("probe-build", "needs cargo")],
+        None => {
+            return IDS
+                .into_iter()
+                .map(|id| Finding::skip(id, "needs cargo"))
+                .collect();
+        }
     };
-    let work = std::env::temp_dir().join(format!("wasip2-doctor-{}", std::process::id()));
     let probe = Probe {
         env: env.clone(),
         cargo,
-        runner,
+        runner: setup.runner,
+        target: setup.target,
     };
-    let findings = run_in(&probe, &work, sdk);
-    let _ = std::fs::remove_dir_all(&work);
+    let mut findings = run_in(&probe, work, setup.sdk);
+    findings.push(cxx_probe(&probe, work, setup.sdk));
+    findings.push(if setup.std_unwinds {
+        unwind_probe(&probe, work)
+    } else {
+        Finding::skip(
+            "probe-unwind",
+            "the std aborts on panic (see panic-strategy): nothing unwinds",
+        )
+    });
     findings
 }
 
@@ -64,7 +102,7 @@ fn run_in(probe: &Probe, work: &Path, sdk: Option<&Path>) -> Vec<Finding> {
     }
     match probe.build(&hello, "doctor-hello", "probe-build") {
         Ok(wasm) => {
-            let built = judge_built_wasm(&wasm);
+            let built = judge_built_wasm(&wasm, probe.target);
             let is_component = built.status == Status::Pass;
             findings.push(built);
             if !is_component {
@@ -94,10 +132,15 @@ fn run_in(probe: &Probe, work: &Path, sdk: Option<&Path>) -> Vec<Finding> {
 
 /// Compiles the C library, then builds and runs the program that links it.
 fn c_probe(probe: &Probe, work: &Path, sdk: Option<&Path>) -> Finding {
-    let Some((cc, ar)) = c_tools(&probe.env, sdk) else {
+    let target = probe.target;
+    let Some((cc, ar)) = c_tools(&probe.env, sdk, target) else {
         return Finding::warn(
             "probe-c",
-            "no C compiler for wasm32-wasip2 (neither CC_wasm32_wasip2 nor WASI_SDK_PATH)",
+            format!(
+                "no C compiler for {} (neither {} nor WASI_SDK_PATH)",
+                target.triple(),
+                target.var("CC")
+            ),
             "see the wasi-sdk and cc-variables checks",
         );
     };
@@ -105,13 +148,18 @@ fn c_probe(probe: &Probe, work: &Path, sdk: Option<&Path>) -> Finding {
     let project = work.join("c-probe");
     let built = std::fs::create_dir_all(&c_work)
         .map_err(|e| e.to_string())
-        .and_then(|()| compile_c(&probe.env, &c_work, &cc, &ar))
+        .and_then(|()| compile_c(&probe.env, &c_work, &cc, &ar, target))
         .and_then(|lib_dir| c_project(&project, &lib_dir).map_err(|e| e.to_string()));
     if let Err(error) = built {
         return Finding::fail(
             "probe-c",
             error,
-            "set CC_wasm32_wasip2 and AR_wasm32_wasip2 to the wasi-sdk's wasm32-wasip2-clang and llvm-ar",
+            format!(
+                "set {} and {} to the wasi-sdk's {}-clang and llvm-ar",
+                target.var("CC"),
+                target.var("AR"),
+                target.triple()
+            ),
         );
     }
     match probe.build(&project, "doctor-c", "probe-c") {
@@ -137,6 +185,105 @@ fn c_probe(probe: &Probe, work: &Path, sdk: Option<&Path>) -> Finding {
             ),
             Err(finding) => finding,
         },
+        Err(finding) => finding,
+    }
+}
+
+/// Compiles C++ with the target's C++ compiler and flags into a library, then builds and runs
+/// a Rust program that links it and libc++ with the environment's flags: the way a crate with
+/// C++ code (cxx, cc with `cpp(true)`) links, and where a shell without libc++ fails.
+fn cxx_probe(probe: &Probe, work: &Path, sdk: Option<&Path>) -> Finding {
+    let id = "probe-cxx";
+    let target = probe.target;
+    let env = &probe.env;
+    let (Some(cxx), Some((_, ar))) = (cxx_tool(env, sdk, target), c_tools(env, sdk, target)) else {
+        return Finding::warn(
+            id,
+            format!(
+                "no C++ compiler for {} (neither {} nor WASI_SDK_PATH)",
+                target.triple(),
+                target.var("CXX")
+            ),
+            "see the wasi-sdk and cxx-variables checks",
+        );
+    };
+    let cxx_work = work.join("cxx");
+    let project = work.join("cxx-probe");
+    let stdlib = env.var(&target.var("CXXSTDLIB")).unwrap_or("c++");
+    let built = std::fs::create_dir_all(&cxx_work)
+        .map_err(|e| e.to_string())
+        .and_then(|()| compile_cxx(env, &cxx_work, &cxx, &ar, target))
+        .and_then(|lib_dir| cxx_project(&project, &lib_dir, stdlib).map_err(|e| e.to_string()));
+    if let Err(error) = built {
+        return Finding::fail(
+            id,
+            format!("compiling C++ failed: {error}"),
+            format!(
+                "check {} and {} (see cxx-variables); a crate with C++ code fails the same way",
+                target.var("CXX"),
+                target.var("CXXFLAGS")
+            ),
+        );
+    }
+    let wasm = match probe.build(&project, "doctor-cxx", id) {
+        Ok(wasm) => wasm,
+        Err(finding) => return finding,
+    };
+    match probe.run(&project, &wasm, id) {
+        Ok(said) if said.lines().any(|l| l == CXX_ANSWER) => Finding::pass(
+            id,
+            format!(
+                "C++ compiled by {} linked with libc++ and ran: \"{CXX_ANSWER}\"",
+                cxx.display()
+            ),
+        ),
+        Ok(said) => Finding::fail(
+            id,
+            format!("the C++ probe printed {:?}", said.trim()),
+            "check the C++ compiler's target and sysroot",
+        ),
+        Err(finding) if finding.status == Status::Skip => Finding::pass(
+            id,
+            format!(
+                "C++ compiled by {} and linked with libc++ (not run: no runner)",
+                cxx.display()
+            ),
+        ),
+        Err(finding) => finding,
+    }
+}
+
+/// Builds a program that catches a panic, with the environment's flags, and runs it: the std,
+/// the flags and the runner (Wasmtime with exceptions) together.
+fn unwind_probe(probe: &Probe, work: &Path) -> Finding {
+    let id = "probe-unwind";
+    let project = work.join("unwind");
+    if let Err(error) = unwind_project(&project) {
+        return Finding::fail(
+            id,
+            format!("writing {}: {error}", project.display()),
+            "make the temporary folder writable (TMPDIR)",
+        );
+    }
+    let wasm = match probe.build(&project, "doctor-unwind", id) {
+        Ok(wasm) => wasm,
+        Err(finding) => return finding,
+    };
+    match probe.run(&project, &wasm, id) {
+        Ok(said) if said.lines().any(|l| l == UNWOUND) => Finding::pass(
+            id,
+            format!("a panic was caught and the program went on: \"{UNWOUND}\""),
+        ),
+        Ok(said) => Finding::fail(
+            id,
+            format!("the unwinding probe printed {:?}", said.trim()),
+            "check that the std and the crate are built with the same unwinding flags (see panic-strategy)",
+        ),
+        Err(finding) if finding.status == Status::Fail => Finding::fail(
+            id,
+            finding.detail,
+            "let the runner run Wasm exceptions: Wasmtime >= 48 runs them by default, older ones need -W exceptions=y (wasi-test-runner passes it for a binary with an exception tag)",
+        ),
         Err(finding) => finding,
     }
 }

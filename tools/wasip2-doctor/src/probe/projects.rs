@@ -1,5 +1,6 @@
-//! The probe programs, written as Cargo projects: a hello world, and a program that calls C code
-//! from a static library. Each prints a line the probe then looks for.
+//! The probe programs, written as Cargo projects: a hello world, a program that calls C code
+//! from a static library, and a program that catches a panic. Each prints a line the probe then
+//! looks for.
 
 use std::path::Path;
 
@@ -7,6 +8,11 @@ use std::path::Path;
 pub const HELLO: &str = "wasip2-doctor probe: hello from a component";
 /// What the C probe prints: the C library formats 42 as hexadecimal.
 pub const C_ANSWER: &str = "wasip2-doctor probe: C says 0x2a";
+
+/// What the C++ probe prints: the length of "wasip2doctorc++3".
+pub const CXX_ANSWER: &str = "wasip2-doctor probe: C++ says 16";
+/// What the unwinding probe prints after catching its panic.
+pub const UNWOUND: &str = "wasip2-doctor probe: caught the panic and went on";
 
 /// Writes a file, making its folder first.
 pub fn write(path: &Path, text: &str) -> std::io::Result<()> {
@@ -50,6 +56,37 @@ pub fn c_project(dir: &Path, lib_dir: &Path) -> std::io::Result<()> {
         &format!(
             "unsafe extern \"C\" {{\n    fn doctor_probe_format(value: i32, out: *mut u8, len: usize) -> i32;\n}}\n\nfn main() {{\n    let mut buffer = [0u8; 32];\n    // SAFETY: the buffer is writable for the length passed.\n    let n = unsafe {{ doctor_probe_format(42, buffer.as_mut_ptr(), buffer.len()) }};\n    let text = String::from_utf8_lossy(&buffer[..n.max(0) as usize]);\n    println!(\"{}{{text}}\");\n}}\n",
             C_ANSWER.trim_end_matches("0x2a")
+        ),
+    )
+}
+
+/// The unwinding probe, package `doctor-unwind`: a panic caught by `catch_unwind`.
+pub fn unwind_project(dir: &Path) -> std::io::Result<()> {
+    write_manifest(dir, "doctor-unwind")?;
+    write(
+        &dir.join("src/main.rs"),
+        &format!(
+            "fn main() {{\n    std::panic::set_hook(Box::new(|_| {{}}));\n    let caught = std::panic::catch_unwind(|| panic!(\"a deliberate panic\"));\n    if caught.is_err() {{\n        println!(\"{UNWOUND}\");\n    }}\n}}\n"
+        ),
+    )
+}
+
+/// The C++ probe, package `doctor-cxx`, linking `libdoctorcxx.a` from `lib_dir` and the C++
+/// library `stdlib` (CXXSTDLIB), as the cc crate tells Cargo to.
+pub fn cxx_project(dir: &Path, lib_dir: &Path, stdlib: &str) -> std::io::Result<()> {
+    write_manifest(dir, "doctor-cxx")?;
+    write(
+        &dir.join("build.rs"),
+        &format!(
+            "fn main() {{\n    println!(\"cargo:rustc-link-search=native={}\");\n    println!(\"cargo:rustc-link-lib=static=doctorcxx\");\n    println!(\"cargo:rustc-link-lib={stdlib}\");\n}}\n",
+            lib_dir.display()
+        ),
+    )?;
+    write(
+        &dir.join("src/main.rs"),
+        &format!(
+            "unsafe extern \"C\" {{\n    fn doctor_probe_cxx_length() -> i32;\n}}\n\nfn main() {{\n    // SAFETY: the C++ function takes nothing and returns a number.\n    let length = unsafe {{ doctor_probe_cxx_length() }};\n    println!(\"{}{{length}}\");\n}}\n",
+            CXX_ANSWER.trim_end_matches("16")
         ),
     )
 }
