@@ -79,7 +79,12 @@ pub fn diagnose(env: &Environment, options: Options) -> Vec<Finding> {
             let runner_problem = runner
                 .as_deref()
                 .and_then(|words| unwinding::runner_disables_exceptions(env, words));
-            unwinding::judge_panic_strategy(*strategy, &flags, runner_problem, target)
+            let std_has_tag = rustc.as_ref().is_some_and(|rustc| {
+                toolchain::target_libdir(env, rustc, target)
+                    .join(unwinding::TAG_ARCHIVE)
+                    .exists()
+            });
+            unwinding::judge_panic_strategy(*strategy, std_has_tag, &flags, runner_problem, target)
         }
     };
     let can_build = [

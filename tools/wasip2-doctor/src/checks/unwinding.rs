@@ -69,6 +69,13 @@ pub fn classify_probe(success: bool, stderr: &str) -> Result<StdPanic, String> {
     }
 }
 
+/// The archive with the Wasm exception tag (`__cpp_exception`) that an unwinding std built by
+/// this flake keeps beside itself; without it linked, the component linker refuses the
+/// program's import of the tag.
+pub const TAG_ARCHIVE: &str = "libcpp_exception_tag.a";
+/// The flag that links [`TAG_ARCHIVE`].
+pub const TAG_FLAG: &str = "-C link-arg=-lcpp_exception_tag";
+
 /// What the flags ask for, as far as unwinding goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnwindFlags {
@@ -78,6 +85,8 @@ pub struct UnwindFlags {
     pub exception_handling: bool,
     /// `-C llvm-args=-wasm-use-legacy-eh=false`: the standard encoding Wasmtime runs.
     pub standard_eh: bool,
+    /// `-C link-arg=-lcpp_exception_tag`.
+    pub links_tag: bool,
 }
 
 impl UnwindFlags {
@@ -98,15 +107,17 @@ impl UnwindFlags {
                     .any(|a| a == "-wasm-use-legacy-eh=false")
             })
         });
+        let links_tag = flags.link_args().iter().any(|a| a == "-lcpp_exception_tag");
         UnwindFlags {
             panic_unwind,
             exception_handling,
             standard_eh,
+            links_tag,
         }
     }
 
-    /// The unwinding flags that are missing.
-    pub fn missing(&self) -> Vec<&'static str> {
+    /// The unwinding flags that are missing; the tag's archive only where the std has one.
+    pub fn missing(&self, std_has_tag: bool) -> Vec<&'static str> {
         [
             (self.panic_unwind, "-Cpanic=unwind"),
             (
@@ -114,6 +125,7 @@ impl UnwindFlags {
                 "-Ctarget-feature=+exception-handling",
             ),
             (self.standard_eh, "-Cllvm-args=-wasm-use-legacy-eh=false"),
+            (self.links_tag || !std_has_tag, TAG_FLAG),
         ]
         .into_iter()
         .filter(|(present, _)| !present)
@@ -159,8 +171,10 @@ pub fn runner_disables_exceptions(env: &Environment, runner: &[String]) -> Optio
 }
 
 /// Judges the std's strategy against the flags and, for an unwinding std, the runner.
+/// `std_has_tag`: the std's folder has [`TAG_ARCHIVE`], which the flags must then link.
 pub fn judge_panic_strategy(
     std: StdPanic,
+    std_has_tag: bool,
     flags: &Rustflags,
     runner_problem: Option<String>,
     target: Target,
@@ -185,7 +199,12 @@ pub fn judge_panic_strategy(
             format!("the std for {triple} and the flags abort on panic (WASI's default)"),
         ),
         StdPanic::Unwind => {
-            let missing = asked.missing();
+            let missing = asked.missing(std_has_tag);
+            let tag = if std_has_tag {
+                format!(" {TAG_FLAG}")
+            } else {
+                String::new()
+            };
             let variable = target.cargo_var("RUSTFLAGS");
             if !missing.is_empty() {
                 let hidden = if flags.source.as_deref() == Some("RUSTFLAGS") {
@@ -200,7 +219,7 @@ pub fn judge_panic_strategy(
                         missing.join(", ")
                     ),
                     format!(
-                        "use the unwinding shell's flags: export {variable}=\"{UNWIND_FLAGS}\" (devShells.unwind sets them), or a std built to abort"
+                        "use the unwinding shell's flags: export {variable}=\"{UNWIND_FLAGS}{tag}\" (devShells.unwind sets them), or a std built to abort"
                     ),
                 );
             }
@@ -249,20 +268,24 @@ mod tests {
     #[test]
     fn reads_the_unwinding_flags_in_either_spelling() {
         let all = UnwindFlags::of(&flags(&format!("{SHELL} {UNWIND_FLAGS}")));
-        assert!(all.missing().is_empty(), "{all:?}");
+        assert!(all.missing(false).is_empty(), "{all:?}");
+        assert_eq!(all.missing(true), [TAG_FLAG]);
         let spaced = UnwindFlags::of(&flags(
             "-C panic=unwind -C target-feature=+simd128,+exception-handling -C llvm-args=-wasm-use-legacy-eh=false",
         ));
-        assert!(spaced.missing().is_empty(), "{spaced:?}");
+        assert!(spaced.missing(false).is_empty(), "{spaced:?}");
         let overridden = UnwindFlags::of(&flags("-Cpanic=unwind -Cpanic=abort"));
         assert!(!overridden.panic_unwind);
-        assert_eq!(UnwindFlags::of(&flags(SHELL)).missing().len(), 3);
+        assert_eq!(UnwindFlags::of(&flags(SHELL)).missing(false).len(), 3);
+        let tagged = UnwindFlags::of(&flags(&format!("{UNWIND_FLAGS} {TAG_FLAG}")));
+        assert!(tagged.missing(true).is_empty(), "{tagged:?}");
     }
 
     #[test]
     fn unwinding_flags_with_an_aborting_std_fail_naming_the_unwinding_toolchain() {
         let finding = judge_panic_strategy(
             StdPanic::Abort,
+            false,
             &flags(&format!("{SHELL} -Cpanic=unwind")),
             None,
             Target::Wasip2,
@@ -274,14 +297,16 @@ mod tests {
             "{fix}"
         );
         assert_eq!(
-            judge_panic_strategy(StdPanic::Abort, &flags(SHELL), None, Target::Wasip2).status,
+            judge_panic_strategy(StdPanic::Abort, false, &flags(SHELL), None, Target::Wasip2)
+                .status,
             Status::Pass
         );
     }
 
     #[test]
     fn an_unwinding_std_without_the_flags_fails_naming_the_shells_flags() {
-        let finding = judge_panic_strategy(StdPanic::Unwind, &flags(SHELL), None, Target::Wasip2);
+        let finding =
+            judge_panic_strategy(StdPanic::Unwind, false, &flags(SHELL), None, Target::Wasip2);
         assert_eq!(finding.status, Status::Fail);
         assert!(
             finding.detail.contains("-Cpanic=unwind"),
@@ -297,6 +322,7 @@ mod tests {
         // Only the panic strategy: the exception-handling features are still missing.
         let partial = judge_panic_strategy(
             StdPanic::Unwind,
+            false,
             &flags("-Cpanic=unwind"),
             None,
             Target::Wasip2,
@@ -312,7 +338,7 @@ mod tests {
             words: vec!["-g".into()],
             source: Some("RUSTFLAGS".into()),
         };
-        let finding = judge_panic_strategy(StdPanic::Unwind, &hidden, None, Target::Wasip2);
+        let finding = judge_panic_strategy(StdPanic::Unwind, false, &hidden, None, Target::Wasip2);
         assert!(
             finding
                 .detail
@@ -320,9 +346,30 @@ mod tests {
             "{}",
             finding.detail
         );
+        // The std has the tag's archive: the flags must link it too.
+        let untagged = judge_panic_strategy(
+            StdPanic::Unwind,
+            true,
+            &flags(UNWIND_FLAGS),
+            None,
+            Target::Wasip2,
+        );
+        assert_eq!(untagged.status, Status::Fail);
+        assert!(untagged.detail.contains(TAG_FLAG), "{}", untagged.detail);
+        assert!(
+            untagged
+                .fix
+                .as_deref()
+                .is_some_and(|f| f.contains(TAG_FLAG))
+        );
+        let tagged = flags(&format!("{UNWIND_FLAGS} {TAG_FLAG}"));
+        assert_eq!(
+            judge_panic_strategy(StdPanic::Unwind, true, &tagged, None, Target::Wasip2).status,
+            Status::Pass
+        );
         let agreed = flags(&format!("{SHELL} {UNWIND_FLAGS}"));
         assert_eq!(
-            judge_panic_strategy(StdPanic::Unwind, &agreed, None, Target::Wasip2).status,
+            judge_panic_strategy(StdPanic::Unwind, false, &agreed, None, Target::Wasip2).status,
             Status::Pass
         );
     }
@@ -351,6 +398,7 @@ mod tests {
         let agreed = flags(UNWIND_FLAGS);
         let finding = judge_panic_strategy(
             StdPanic::Unwind,
+            false,
             &agreed,
             runner_disables_exceptions(&told, &words("/bin/wasi-test-runner")),
             Target::Wasip2,
