@@ -199,6 +199,54 @@ fn side_by_side(page: &mut String, report: &Report) {
         page.push_str("<p class=\"none\">Every test run on several targets has the same outcome on each.</p>\n");
         return;
     }
+    // Each ordered pair of targets: what passes on the first and does not on the second (fails,
+    // or is ignored there), the question a port answers first.
+    for first in &targets {
+        for second in targets.iter().filter(|t| *t != first) {
+            let only: Vec<(&String, &Test)> = differing
+                .iter()
+                .filter_map(|(name, runs)| {
+                    let (a, b) = (runs.get(first)?, runs.get(second)?);
+                    (a.outcome == Outcome::Passed && b.outcome != Outcome::Passed)
+                        .then_some((*name, *b))
+                })
+                .collect();
+            let _ = writeln!(
+                page,
+                "<h3 id=\"passes-on-{0}-not-{1}\">Passes on {2}, not on {3}: <span id=\"count-passes-on-{0}-not-{1}\">{4}</span></h3>",
+                slug(first),
+                slug(second),
+                escape(first),
+                escape(second),
+                only.len()
+            );
+            if only.is_empty() {
+                continue;
+            }
+            let _ = writeln!(
+                page,
+                "<table><tr><th>test</th><th class=\"mono\">on {}</th></tr>",
+                escape(second)
+            );
+            for (name, there) in only {
+                let why = there.ignore_reason.as_deref().unwrap_or_default();
+                let _ = writeln!(
+                    page,
+                    "<tr><td class=\"mono\">{}</td><td class=\"{}\">{}{}</td></tr>",
+                    escape(name),
+                    there.outcome.as_str(),
+                    there.outcome.as_str(),
+                    if why.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {}", escape(why))
+                    }
+                );
+            }
+            page.push_str("</table>\n");
+        }
+    }
+    page.push_str("<h3>All tests whose outcome differs</h3>\n");
     page.push_str("<table><tr><th>test</th>");
     for target in &targets {
         let _ = write!(page, "<th class=\"mono\">{}</th>", escape(target));
@@ -492,5 +540,43 @@ mod tests {
         );
         assert!(svg.contains("fill=\"#c62828\""), "{svg}");
         assert!(svg.contains("width=\"2.0\""), "{svg}");
+    }
+
+    #[test]
+    fn each_pair_of_targets_lists_what_passes_on_one_only() {
+        let test = |target: &str, path: &str, outcome, reason: Option<&str>| Test {
+            target: target.to_string(),
+            path: path.to_string(),
+            revision: None,
+            outcome,
+            ignore_reason: reason.map(str::to_string),
+            failure: None,
+        };
+        let report = Report::from_tests([
+            test("wasm32-wasip1", "tests/ui/a/x.rs", Outcome::Passed, None),
+            test("wasm32-wasip2", "tests/ui/a/x.rs", Outcome::Failed, None),
+            test("wasm32-wasip1", "tests/ui/a/y.rs", Outcome::Passed, None),
+            test(
+                "wasm32-wasip2",
+                "tests/ui/a/y.rs",
+                Outcome::Ignored,
+                Some("only p1"),
+            ),
+            test("wasm32-wasip1", "tests/ui/a/z.rs", Outcome::Ignored, None),
+            test("wasm32-wasip2", "tests/ui/a/z.rs", Outcome::Passed, None),
+            test("wasm32-wasip1", "tests/ui/a/same.rs", Outcome::Passed, None),
+            test("wasm32-wasip2", "tests/ui/a/same.rs", Outcome::Passed, None),
+        ])
+        .expect("report");
+        let page = render(&report, None);
+        assert!(
+            page.contains("id=\"count-passes-on-wasm32-wasip1-not-wasm32-wasip2\">2<"),
+            "{page}"
+        );
+        assert!(
+            page.contains("id=\"count-passes-on-wasm32-wasip2-not-wasm32-wasip1\">1<"),
+            "{page}"
+        );
+        assert!(page.contains("ignored: only p1"), "{page}");
     }
 }

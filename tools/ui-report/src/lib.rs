@@ -1,12 +1,14 @@
 //! A report of rustc's UI tests for one or more targets, read from compiletest's verbose output
 //! (`rust.verbose-tests=true`): [`parse`] reads a log, [`report`] holds the results in the
 //! documented `report.json` form (see this crate's README), [`html`] renders one self-contained
-//! page, and [`diff`] says what changed between two reports.
+//! page, and [`diff`] says what changed between two reports. [`shards`] splits `tests/ui` into
+//! groups of folders balanced by test count, and checks that a merge of their reports is whole.
 
 pub mod diff;
 pub mod html;
 pub mod parse;
 pub mod report;
+pub mod shards;
 
 use std::path::PathBuf;
 
@@ -80,6 +82,28 @@ pub enum Error {
          target in one input only (shards must not share folders)"
     )]
     Overlap { target: String, test: String },
+    #[error(
+        "{target} {test} is in two shard reports: the shards overlap. Run each folder in one shard only \
+         (run-ui-tests.sh --shard or --exact; --path is a substring filter and runs neighbours too)"
+    )]
+    Duplicate { target: String, test: String },
+    #[error(
+        "{path}: no test folders: give the root of a rustc source tree (the folder holding tests/ui)"
+    )]
+    NoSuite { path: String },
+    #[error(
+        "{file}:{line}: {reason}: a shard plan has lines `SHARD TESTS FOLDER` (ui-report shards writes one)"
+    )]
+    BadPlan {
+        file: String,
+        line: usize,
+        reason: String,
+    },
+    #[error(
+        "{target}: the merged shards are not the plan's tests ({differences}). A shard is missing or \
+         failed, or the plan is stale: regenerate it with ui-report shards --source <the source tree>"
+    )]
+    PlanMismatch { target: String, differences: String },
     #[error("reading {path}: {source}")]
     Read {
         path: PathBuf,

@@ -187,6 +187,30 @@ impl Report {
         Self::from_tests(reports.into_iter().flat_map(|report| report.tests))
     }
 
+    /// The reports of a run's shards as one: a test in two of them (on the same target) is an
+    /// error even with the same outcome, since it means the shards overlap.
+    pub fn merge_disjoint(reports: impl IntoIterator<Item = Report>) -> Result<Self, Error> {
+        let mut seen: BTreeSet<(String, String, Option<String>)> = BTreeSet::new();
+        let mut tests = Vec::new();
+        for report in reports {
+            for test in report.tests {
+                let key = (
+                    test.target.clone(),
+                    test.path.clone(),
+                    test.revision.clone(),
+                );
+                if !seen.insert(key) {
+                    return Err(Error::Duplicate {
+                        target: test.target.clone(),
+                        test: test.name(),
+                    });
+                }
+                tests.push(test);
+            }
+        }
+        Self::from_tests(tests)
+    }
+
     pub fn target_names(&self) -> Vec<&str> {
         self.targets.iter().map(|t| t.target.as_str()).collect()
     }
@@ -321,6 +345,21 @@ mod tests {
             error.to_string().contains("shards must not share"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn shards_must_not_share_a_test() {
+        let shard = |outcome| {
+            Report::from_tests([test("wasm32-wasip2", "tests/ui/a/x.rs", outcome)]).expect("report")
+        };
+        let other =
+            Report::from_tests([test("wasm32-wasip2", "tests/ui/b/y.rs", Outcome::Ignored)])
+                .expect("report");
+        let merged = Report::merge_disjoint([shard(Outcome::Passed), other]).expect("disjoint");
+        assert_eq!(merged.tests.len(), 2);
+        let error = Report::merge_disjoint([shard(Outcome::Passed), shard(Outcome::Passed)])
+            .expect_err("the same test in two shards");
+        assert!(error.to_string().contains("shards overlap"), "{error}");
     }
 
     #[test]

@@ -123,3 +123,117 @@ fn bad_input_names_the_fix() {
         stderr(&out)
     );
 }
+
+/// A plan of the fixture's folders with their counts, in two shards (the split does not matter
+/// to the merge: it checks tests against folders).
+fn plan_of(report: &Path, dir: &Path, off_by_one: bool) -> String {
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(report).expect("report")).expect("JSON");
+    let mut text = String::from("# a plan\n");
+    for (i, d) in json["directories"]
+        .as_array()
+        .expect("directories")
+        .iter()
+        .enumerate()
+    {
+        let count = d["passed"].as_u64().unwrap_or(0)
+            + d["failed"].as_u64().unwrap_or(0)
+            + d["ignored"].as_u64().unwrap_or(0)
+            + u64::from(off_by_one && i == 0);
+        let directory = d["directory"].as_str().expect("directory");
+        text.push_str(&format!("shard-{} {count} {directory}\n", 1 + i % 2));
+    }
+    let plan = dir.join(if off_by_one { "stale.txt" } else { "plan.txt" });
+    std::fs::write(&plan, text).expect("write");
+    plan.display().to_string()
+}
+
+#[test]
+fn merging_shards_refuses_overlaps_and_holes() {
+    let dir = scratch("merge-shards");
+    let log = fixture("wasip2-offline-subset.log");
+    let whole = dir.join("whole");
+    let out = run(&["build", "--out", &whole.display().to_string(), &log]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let plan = plan_of(&whole.join("report.json"), &dir, false);
+    let merged = dir.join("merged").display().to_string();
+
+    let out = run(&["build", "--out", &merged, "--plan", &plan, &log]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("97 tests from 1 shard reports"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // Without --plan the same log twice merges (equal outcomes); with it, that is an overlap.
+    let out = run(&["build", "--out", &merged, "--plan", &plan, &log, &log]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("shards overlap"), "{}", stderr(&out));
+
+    let stale = plan_of(&whole.join("report.json"), &dir, true);
+    let out = run(&["build", "--out", &merged, "--plan", &stale, &log]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("the plan says") && stderr(&out).contains("regenerate"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn shards_of_a_source_tree() {
+    let dir = scratch("shards-source");
+    for (file, text) in [
+        ("tests/ui/a/one.rs", "//@ revisions: x y\n"),
+        ("tests/ui/a/two.rs", ""),
+        ("tests/ui/b/three.rs", ""),
+        ("tests/ui/c/four.rs", ""),
+    ] {
+        let path = dir.join(file);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+    let source = dir.display().to_string();
+    let out = run(&["shards", "--source", &source, "--shards", "2"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let plan = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(plan.contains("shard-1 3 tests/ui/a\n"), "{plan}");
+    assert!(plan.contains("shard-2 1 tests/ui/b\n"), "{plan}");
+    let file = dir.join("shards.txt");
+    std::fs::write(&file, &plan).expect("write");
+    let out = run(&[
+        "shards",
+        "--source",
+        &source,
+        "--check",
+        &file.display().to_string(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    std::fs::write(dir.join("tests/ui/b/five.rs"), "").expect("write");
+    let out = run(&[
+        "shards",
+        "--source",
+        &source,
+        "--check",
+        &file.display().to_string(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("tests/ui/b: 2 tests, the plan says 1")
+            && stderr(&out).contains("Regenerate it"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(&[
+        "shards",
+        "--source",
+        &dir.join("nowhere").display().to_string(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("give the root of a rustc source tree"),
+        "{}",
+        stderr(&out)
+    );
+}
