@@ -4,6 +4,8 @@
 # sysroot holds the new std. Minutes, not hours; for people who patch std or wasi-libc (override
 # `rustSource` or `wasi-sdk`), and for targets no binary release ships a std for
 # (`rust-std-wasip3`: this file with `targets` and a wasi-sdk with the wasm32-wasip3 drivers).
+# With `panic = "unwind"` the std unwinds through Wasm exception handling (`rust-std-wasip2-unwind`):
+# a failing test no longer ends its test binary.
 { lib
 , stdenv
 , symlinkJoin
@@ -19,11 +21,18 @@
 , pname ? "rust-std-wasip2"
 , # Built in one bootstrap run, each std joined into the toolchain.
   targets ? [ "wasm32-wasip2" ]
+, # "abort", the targets' own strategy, or "unwind" (scripts/rustc/build-std.sh --panic).
+  panic ? "abort"
 }:
+assert builtins.elem panic [ "abort" "unwind" ]
+  || throw "rust-std-wasip2: panic = \"${toString panic}\" is not a strategy: use \"abort\" or \"unwind\"";
 let
-  targetArgs = lib.concatMapStringsSep " " (target: "--target ${target}") targets;
+  unwinds = panic == "unwind";
+  targetArgs = lib.concatMapStringsSep " " (target: "--target ${target}") targets
+    + lib.optionalString unwinds " --panic unwind";
   targetNames = lib.concatStringsSep " and " targets;
-  std = stdenv.mkDerivation {
+  unwindsSaid = lib.optionalString unwinds ", unwinding on panic (Wasm exception handling)";
+  std = stdenv.mkDerivation ({
     pname = "${pname}-from-source";
     inherit version;
     src = rustSource;
@@ -56,7 +65,7 @@ let
     dontFixup = true;
 
     meta = {
-      description = "Rust ${version} standard library for ${targetNames}, built from source";
+      description = "Rust ${version} standard library for ${targetNames}, built from source${unwindsSaid}";
       license = [
         lib.licenses.mit
         lib.licenses.asl20
@@ -64,7 +73,11 @@ let
       # Built with the SDK, which has releases for these systems only.
       inherit (wasi-sdk.meta) platforms;
     };
-  };
+  } // lib.optionalAttrs unwinds {
+    # The one change to libtest an unwinding std needs: #[should_panic] tests run instead of
+    # being ignored on every wasm target. build-std.sh applies it too where no patch phase runs.
+    patches = [ ../../scripts/rustc/patches/libtest-should-panic-unwind.patch ];
+  });
 in
 symlinkJoin {
   name = "${pname}-${version}";
@@ -88,14 +101,18 @@ symlinkJoin {
         fi
       ''}
     done
-    ${lib.concatMapStringsSep "\n" (target: "test -e $out/lib/rustlib/${target}/lib/self-contained/crt1-command.o") targets}
+    ${lib.concatMapStringsSep "\n" (target: "test -e $out/lib/rustlib/${target}/lib/self-contained/crt1-command.o") targets}${
+      lib.optionalString unwinds (lib.concatMapStringsSep "" (target: "\ntest -e $out/lib/rustlib/${target}/lib/self-contained/libcpp_exception_tag.a") targets)
+    }
   '';
   passthru = {
     inherit std stage0;
+    # What mkDevEnv (nix/lib/dev-env.nix) checks its own `panic` against.
+    panicStrategy = panic;
   };
   meta = {
     inherit (std.meta) license platforms;
-    description = "Rust ${version} toolchain whose ${targetNames} std is built from source";
+    description = "Rust ${version} toolchain whose ${targetNames} std is built from source${unwindsSaid}";
     mainProgram = "rustc";
   };
 }

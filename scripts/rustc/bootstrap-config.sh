@@ -18,12 +18,15 @@
 #   --compiler-rt-c true|false  build compiler-rt's C for wasm with the SDK's clang (default: true;
 #                          false for a source without src/llvm-project/compiler-rt)
 #   --deny-warnings true|false  (default: true)
+#   --panic abort|unwind   the WASI targets' std: abort (the targets' default, as the binary
+#                          releases ship it) or unwind through Wasm exception handling, which
+#                          build-std.sh --panic unwind completes (default: abort)
 set -euo pipefail
 
 fail() { echo "bootstrap-config: $*" >&2; exit 1; }
 
 mode=std source="" stage0="" wasi_sdk="" host="" llvm=external llvm_config="" prefix=""
-vendor=true compiler_rt_c=true deny_warnings=true
+vendor=true compiler_rt_c=true deny_warnings=true panic=abort
 targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -39,12 +42,14 @@ while [ $# -gt 0 ]; do
     --vendor) vendor=$2; shift 2 ;;
     --compiler-rt-c) compiler_rt_c=$2; shift 2 ;;
     --deny-warnings) deny_warnings=$2; shift 2 ;;
+    --panic) panic=$2; shift 2 ;;
     *) fail "unknown argument $1 (see the usage at the top of this script)" ;;
   esac
 done
 [ ${#targets[@]} -gt 0 ] || targets=(wasm32-wasip2)
 case "$mode" in std | full) ;; *) fail "--mode must be std or full, not '$mode'" ;; esac
 case "$llvm" in external | bundled) ;; *) fail "--llvm must be external or bundled, not '$llvm'" ;; esac
+case "$panic" in abort | unwind) ;; *) fail "--panic must be abort or unwind, not '$panic'" ;; esac
 
 # --- the source ---------------------------------------------------------------------------
 [ -n "$source" ] || fail "--source DIR (a rustc source tree) is required"
@@ -129,6 +134,10 @@ fi
 if [ "$mode" = full ] && [ -z "$prefix" ]; then
   fail "--mode full needs --prefix DIR"
 fi
+
+# What crates built against an unwinding std must also be built with (nix/lib/dev-env.nix
+# gives them to cargo).
+unwind_rustflags=(-Cpanic=unwind -Ctarget-feature=+exception-handling -Cllvm-args=-wasm-use-legacy-eh=false)
 
 toml_list() {
   local first=1
@@ -250,4 +259,13 @@ profiler = false
 ar = "$wasi_sdk/bin/llvm-ar"
 ranlib = "$wasi_sdk/bin/llvm-ranlib"
 TOML
+  if [ "$panic" = unwind ]; then
+    # Bootstrap gives a target's rustflags to everything it compiles for that target, so the
+    # whole std unwinds (panic_abort keeps -Cpanic=abort from library/Cargo.toml's profile). The
+    # exception-handling instructions of the standardised proposal (exnref), not the legacy
+    # ones LLVM 22 emits by default, which Wasmtime runs only behind a flag of its own.
+    cat <<TOML
+rustflags = $(toml_list "${unwind_rustflags[@]}")
+TOML
+  fi
 done

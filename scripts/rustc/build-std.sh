@@ -16,6 +16,12 @@
 #   --target         the targets of the configuration, repeatable or comma-separated (default:
 #                    wasm32-wasip2); one bootstrap run builds them all, each std is laid out and
 #                    joined
+#   --panic          abort or unwind, as the configuration was written (bootstrap-config.sh
+#                    --panic; default: abort). unwind also patches libtest so that
+#                    #[should_panic] tests run (patches/libtest-should-panic-unwind.patch,
+#                    applied to the source tree once) and puts libcpp_exception_tag.a, the Wasm
+#                    exception tag C++ runtimes define and wasi-sdk's (before 33) do not, beside
+#                    each target's std: crates link it with -Clink-arg=-lcpp_exception_tag
 set -euo pipefail
 
 fail() { echo "build-std: $*" >&2; exit 1; }
@@ -23,7 +29,7 @@ fail() { echo "build-std: $*" >&2; exit 1; }
 # the stdenv's bash without readline, and with it go the completion builtins.)
 matched() { [ -e "$1" ]; }
 
-source="" config="" wasi_sdk="" std_out="" toolchain_out=""
+source="" config="" wasi_sdk="" std_out="" toolchain_out="" panic=abort
 targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -33,6 +39,7 @@ while [ $# -gt 0 ]; do
     --std-out) std_out=$2; shift 2 ;;
     --toolchain-out) toolchain_out=$2; shift 2 ;;
     --target) IFS=, read -r -a listed <<<"$2"; targets+=("${listed[@]}"); shift 2 ;;
+    --panic) panic=$2; shift 2 ;;
     *) fail "unknown argument $1 (see the usage at the top of this script)" ;;
   esac
 done
@@ -41,6 +48,14 @@ if [ -z "$source" ] || [ -z "$config" ] || [ -z "$wasi_sdk" ] || [ -z "$std_out"
   fail "--source, --config, --wasi-sdk and --std-out are required"
 fi
 [ -f "$config" ] || fail "no bootstrap configuration at $config"
+case "$panic" in abort | unwind) ;; *) fail "--panic must be abort or unwind, not '$panic'" ;; esac
+# The configuration decides how std is compiled, this script what goes with it: both must agree.
+if grep -q '^rustflags = .*"-Cpanic=unwind"' "$config"; then
+  [ "$panic" = unwind ] ||
+    fail "$config builds an unwinding std: pass --panic unwind (it adds the exception tag and the libtest patch), or write the configuration without bootstrap-config.sh --panic unwind"
+elif [ "$panic" = unwind ]; then
+  fail "$config builds an aborting std: write it with bootstrap-config.sh --panic unwind"
+fi
 
 stage0=$(sed -n 's/^rustc = "\(.*\)\/bin\/rustc"$/\1/p' "$config" | head -n1)
 host=$(sed -n 's/^build = "\(.*\)"$/\1/p' "$config" | head -n1)
@@ -56,6 +71,17 @@ command -v wasm-component-ld >/dev/null ||
 
 # x.py takes one --target with a comma-separated list.
 target_list=$(IFS=,; echo "${targets[*]}")
+
+test_lib="$source/library/test/src/lib.rs"
+if [ "$panic" = unwind ] && ! grep -q '&& !cfg!(panic = "unwind");' "$test_lib"; then
+  # (A derivation applies it in its patch phase, where the patch then is found applied.)
+  patch_file="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/patches/libtest-should-panic-unwind.patch"
+  [ -f "$patch_file" ] || fail "no $patch_file beside this script"
+  # A copy of the file first: the tree may be hard-linked to another one.
+  cp "$test_lib" "$test_lib.unpatched" && mv -f "$test_lib.unpatched" "$test_lib"
+  patch --forward --silent -p1 -d "$source" <"$patch_file" ||
+    fail "$patch_file does not apply to $source (a Rust other than 1.95?): adapt it to library/test/src/lib.rs"
+fi
 
 cd "$source"
 WASI_SDK_PATH="$wasi_sdk" python3 x.py build --config "$config" --stage 0 library --target "$target_list"
@@ -78,8 +104,24 @@ for target in "${targets[@]}"; do
   for file in libc.a crt1-command.o crt1-reactor.o; do
     cp "$crt/$file" "$libdir/self-contained/"
   done
+  if [ "$panic" = unwind ]; then
+    # std throws and catches with the tag C++ runtimes define; the SDK's libc++abi is built
+    # without exceptions and defines none, so wasm-component-ld would be left with an import
+    # it refuses (env::__cpp_exception). An archive, so that only what throws pulls it in.
+    tag_dir=$(mktemp -d)
+    printf '.tagtype __cpp_exception i32\n.globl __cpp_exception\n__cpp_exception:\n' >"$tag_dir/tag.s"
+    clang="$wasi_sdk/bin/$target-clang"
+    [ -x "$clang" ] || clang="$wasi_sdk/bin/wasm32-wasip2-clang"
+    "$clang" -mexception-handling -c "$tag_dir/tag.s" -o "$tag_dir/cpp_exception_tag.o"
+    "$wasi_sdk/bin/llvm-ar" rcs "$libdir/self-contained/libcpp_exception_tag.a" "$tag_dir/cpp_exception_tag.o"
+    rm -rf "$tag_dir"
+  fi
 done
-echo "build-std: ${targets[*]} std at $std_out"
+if [ "$panic" = unwind ]; then
+  echo "build-std: ${targets[*]} std, unwinding, at $std_out"
+else
+  echo "build-std: ${targets[*]} std at $std_out"
+fi
 
 if [ -n "$toolchain_out" ]; then
   # Hard links where the file system allows, a plain copy otherwise.
