@@ -15,10 +15,41 @@
 , # A package with bin/wasi-test-runner: wasm32-wasip2's runner then, with WASMTIME naming the
   # pinned Wasmtime. null keeps the plain `wasmtime run` runner.
   testRunner ? null
+, # How the targets' std handles a panic: "abort" (every binary release) or "unwind" (a std built
+  # by scripts/rustc/build-std.sh --panic unwind, such as rust-std-wasip2-unwind): crates are
+  # then compiled to unwind through Wasm exception handling, as that std was.
+  panic ? "abort"
+, # The Rust toolchain the environment goes with. Its `panicStrategy` (passthru; "abort" when it
+  # has none, as for binary releases) must be `panic`: the two halves of one program must agree
+  # on how it unwinds, and a mismatch fails only at link time otherwise.
+  toolchain ? null
 }:
 let
   sdk = "${wasiSdk}";
   sysroot = "${sdk}/share/wasi-sysroot";
+  unwinds = panic == "unwind";
+  toolchainName = toolchain.name or "given";
+  toolchainPanic = toolchain.panicStrategy or "abort";
+
+  # The flags the unwinding std was compiled with (bootstrap-config.sh --panic unwind), and the
+  # archive with the exception tag that build-std.sh puts beside it, in the std's own folder on
+  # the linker's search path.
+  unwindFlags = " -Cpanic=unwind -Ctarget-feature=+exception-handling -Cllvm-args=-wasm-use-legacy-eh=false -C link-arg=-lcpp_exception_tag";
+
+  checked =
+    if !(builtins.elem panic [ "abort" "unwind" ]) then
+      throw "mkDevEnv: panic = \"${toString panic}\" is not a strategy: use \"abort\" or \"unwind\""
+    else if toolchain == null then
+      (if unwinds then
+        throw "mkDevEnv: panic = \"unwind\" needs the toolchain whose std unwinds, to check it does: pass toolchain = rust-std-wasip2-unwind (this flake's packages.<system>.rust-std-wasip2-unwind)"
+      else true)
+    else if toolchainPanic != panic then
+      throw
+        (if unwinds then
+          "mkDevEnv: panic = \"unwind\", but the std of the toolchain ${toolchainName} aborts on panic (as every binary release's does), and crates built to unwind do not link with it: use the toolchain rust-std-wasip2-unwind (packages.<system>.rust-std-wasip2-unwind, as devShells.unwind does), or panic = \"abort\""
+        else
+          "mkDevEnv: the std of the toolchain ${toolchainName} unwinds on panic, but panic = \"${panic}\", and crates built to abort do not link with it (the std throws Wasm exceptions): pass panic = \"unwind\" (as devShells.unwind does), or an aborting toolchain such as rust-std-wasip2")
+    else true;
 
   # Per target: the suffix of the cc crate's variables, cargo's runner variable, and the
   # Wasmtime flags the target's components need besides the working directory.
@@ -69,7 +100,8 @@ let
       # sysroot, and libc++abi beside it, which libc++.a needs and nothing else links. As link
       # arguments they come after rustc's own search folders, so libc and the crt objects still
       # come from the toolchain's self-contained folder. An archive nothing uses adds no bytes.
-      ${t.rustflags} = "-C link-arg=-L${sysroot}/lib/${t.libTarget} -C link-arg=-lc++abi";
+      ${t.rustflags} = "-C link-arg=-L${sysroot}/lib/${t.libTarget} -C link-arg=-lc++abi"
+        + (if unwinds then unwindFlags else "");
 
       # bindgen (in build scripts) parses C headers as the target's clang does: its triple, the
       # SDK's headers, and the default visibility (clang's default for wasm is hidden, and bindgen
@@ -77,13 +109,15 @@ let
       "BINDGEN_EXTRA_CLANG_ARGS_${t.cc}" = "${t.clangArgs} --sysroot=${sysroot} -fvisibility=default";
 
       # `cargo run` and `cargo test` for the target run under Wasmtime, with the working
-      # directory preopened (the flags Rust's bootstrap gives its own wasm runner).
+      # directory preopened (the flags Rust's bootstrap gives its own wasm runner), and
+      # exception handling for an unwinding std (wasi-test-runner enables it by itself).
       ${t.runner} =
         if testRunner != null && target == "wasm32-wasip2"
         then "${testRunner}/bin/wasi-test-runner"
-        else "${wasmtime}/bin/wasmtime run -C cache=n ${t.flags}--dir .";
+        else "${wasmtime}/bin/wasmtime run -C cache=n ${t.flags}${if unwinds then "-W exceptions=y " else ""}--dir .";
     };
 in
+assert checked;
 builtins.foldl' (env: target: env // forTarget target)
   ({
     # Read by Rust's bootstrap (C compiler and wasi-libc for -wasi targets) and by build scripts.

@@ -20,8 +20,17 @@
 , devEnv
 }:
 let
+  # The toolchain's std and the environment's flags must agree on panics (mkDevEnv checks this
+  # when it is given the toolchain; a shell may be handed an environment made for another one).
+  toolchainUnwinds = (toolchain.panicStrategy or "abort") == "unwind";
+  envUnwinds = builtins.match ".*-Cpanic=unwind.*" (devEnv.CARGO_TARGET_WASM32_WASIP2_RUSTFLAGS or "") != null;
   ccVariables = lib.concatMapStringsSep ", " (target: "\\$CC_${builtins.replaceStrings [ "-" ] [ "_" ] target}") targets;
 in
+assert toolchainUnwinds == envUnwinds || throw (
+  if toolchainUnwinds
+  then "crate-dev shell: the std of ${toolchain.name or "the toolchain"} unwinds on panic, but devEnv builds crates to abort: use devEnvUnwind (mkDevEnv { panic = \"unwind\"; toolchain = …; }), as devShells.unwind does"
+  else "crate-dev shell: devEnv builds crates to unwind, but the std of ${toolchain.name or "the toolchain"} aborts on panic: use the toolchain rust-std-wasip2-unwind, as devShells.unwind does"
+);
 mkShell {
   packages = [
     toolchain
@@ -38,6 +47,8 @@ mkShell {
   shellHook = ''
     echo "${lib.concatStringsSep " and " targets} shell: Rust ${toolchain.version or ""} (${toolchainSource}), wasmtime ${wasmtime.version}, wasi-sdk ${wasi-sdk.version}"
     echo "  cargo build --target ${lib.concatStringsSep "|" targets} | cargo run | cargo test   (runner: ${devEnv.CARGO_TARGET_WASM32_WASIP2_RUNNER or (lib.getExe wasmtime)})"
-    echo "  C code through the cc crate uses ${ccVariables}; wasip2-doctor checks it all"
+    echo "  C code through the cc crate uses ${ccVariables}; wasip2-doctor checks it all"${lib.optionalString toolchainUnwinds ''
+
+    echo "  std unwinds on panic: components use Wasm exception handling (Wasmtime: -W exceptions=y)"''}
   '';
 }
