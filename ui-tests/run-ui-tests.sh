@@ -12,12 +12,19 @@
 # out the SDK's self-contained objects, which is why WASI_SDK_PATH stays set.
 #
 # usage: run-ui-tests.sh --source DIR --config FILE --wasi-sdk DIR --wasmtime DIR --report DIR
-#                        (--selection FILE | --path tests/ui/...)... [--known-failures FILE]
-#                        [--target TRIPLE]
+#                        (--selection FILE | --path tests/ui/... | --shard FILE | --exact tests/ui/...)...
+#                        [--known-failures FILE] [--target TRIPLE]
 #   --target TRIPLE     the target under test (default: wasm32-wasip2); the configuration must
 #                       list it (bootstrap-config.sh --target)
 #   --wasmtime DIR      a folder with bin/wasmtime
 #   --selection FILE    test paths, one per line, `# why` comments allowed
+#   --path P            a test path as x.py takes it: compiletest matches it as a substring of the
+#                       tests' names, so tests/ui/abi also runs tests/ui/abi-foo/… and any test
+#                       whose name contains `abi`
+#   --exact P           exactly the tests in folder P (or the file P) and no other: for shards
+#   --shard FILE        --exact for each folder of a shard plan's lines `SHARD COUNT FOLDER`
+#                       whose SHARD is --shard-name (ui-tests/<target>/shards.txt)
+#   --shard-name NAME   the shard of --shard to run
 #   --known-failures FILE  test files expected to fail, one per line with `# reason`
 # Exits 1 on any unexpected failure or unexpected pass, 2 on bad input, 3 when compiletest did not
 # run (no test reported, or x.py failing without a failing test).
@@ -29,7 +36,8 @@ usage_error() { echo "run-ui-tests: $*" >&2; exit 2; }
 matched() { [ -e "$1" ]; }
 
 source="" config="" wasi_sdk="" wasmtime="" report="" known="" target=wasm32-wasip2
-paths=()
+shard_plan="" shard_name=""
+paths=() exact=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --source) source=$2; shift 2 ;;
@@ -47,17 +55,42 @@ while [ $# -gt 0 ]; do
       done <"$2"
       shift 2 ;;
     --path) paths+=("$2"); shift 2 ;;
+    --exact) exact+=("${2%/}"); shift 2 ;;
+    --shard) shard_plan=$2; shift 2 ;;
+    --shard-name) shard_name=$2; shift 2 ;;
     *) usage_error "unknown argument $1 (see the usage at the top of this script)" ;;
   esac
 done
 if [ -z "$source" ] || [ -z "$config" ] || [ -z "$wasi_sdk" ] || [ -z "$wasmtime" ] || [ -z "$report" ]; then
   usage_error "--source, --config, --wasi-sdk, --wasmtime and --report are required"
 fi
-[ ${#paths[@]} -gt 0 ] || usage_error "no tests selected (--selection FILE or --path)"
+if [ -n "$shard_plan" ]; then
+  [ -f "$shard_plan" ] || usage_error "no shard plan $shard_plan"
+  [ -n "$shard_name" ] || usage_error "--shard needs --shard-name: which of the plan's shards to run"
+  while read -r name _ folder _; do
+    case "$name" in '' | '#'*) continue ;; esac
+    [ "$name" = "$shard_name" ] && exact+=("$folder")
+  done <"$shard_plan"
+  [ ${#exact[@]} -gt 0 ] || usage_error "the shard plan $shard_plan has no shard $shard_name"
+fi
+[ $((${#paths[@]} + ${#exact[@]})) -gt 0 ] || usage_error "no tests selected (--selection FILE, --path, --exact or --shard)"
 [ -x "$wasmtime/bin/wasmtime" ] || usage_error "no wasmtime in $wasmtime/bin: the tests that run programs need it"
-for path in "${paths[@]}"; do
+for path in "${paths[@]}" "${exact[@]}"; do
   [ -e "$source/$path" ] || usage_error "selected path $path does not exist in $source"
 done
+# compiletest keeps a test when any filter is a substring of its name, `[ui] tests/ui/<path>`
+# (Rust 1.95: src/tools/compiletest/src/executor.rs, filter_tests). `tests/ui/abi/` with its
+# slash is in the names of the tests below tests/ui/abi and of no other, so it selects that folder
+# exactly; x.py's own path arguments lose the slash and the `tests/ui/` (bootstrap strips the
+# suite's path), which is why exact folders go as --test-args behind the suite's path.
+exact_filters=()
+for path in "${exact[@]}"; do
+  case "$path" in tests/ui/*) ;; *) usage_error "--exact $path is not below tests/ui" ;; esac
+  case "$path" in *[[:space:]]*) usage_error "--exact $path has a space: x.py splits --test-args at spaces" ;; esac
+  if [ -d "$source/$path" ]; then exact_filters+=(--test-args "$path/"); else exact_filters+=(--test-args "$path"); fi
+done
+x_paths=("${paths[@]}")
+[ ${#exact[@]} -gt 0 ] && x_paths+=(tests/ui)
 
 stage0=$(sed -n 's/^rustc = "\(.*\)\/bin\/rustc"$/\1/p' "$config" | head -n1)
 matched "$stage0"/lib/rustlib/"$target"/lib/libstd-*.rlib ||
@@ -109,7 +142,7 @@ set +e
   PATH="$wasmtime/bin:$PATH" WASI_SDK_PATH="$wasi_sdk" python3 x.py test --config "$config" \
     --stage 0 --keep-stage-std 0 --set build.compiletest-allow-stage0=true --set rust.verbose-tests=true \
     --target "$target" \
-    --no-fail-fast --force-rerun "${paths[@]}"
+    --no-fail-fast --force-rerun "${x_paths[@]}" "${exact_filters[@]}"
 ) >"$log" 2>&1
 status=$?
 set -e
@@ -160,13 +193,15 @@ json_list() {
   printf '{\n  "target": "%s",\n' "$target"
   printf '  "passed": %s,\n  "failed": %s,\n  "ignored": %s,\n  "seconds": %s,\n' "$passed" "$failed" "$ignored" "$seconds"
   printf '  "paths": %s,\n' "$(printf '%s\n' "${paths[@]}" | json_list)"
+  printf '  "exact": %s,\n' "$(printf '%s\n' "${exact[@]}" | json_list)"
   printf '  "failures": %s,\n' "$(json_list <"$report/failures.txt")"
   printf '  "unexpected_failures": %s,\n' "$(printf '%s\n' "$unexpected_failures" | json_list)"
   printf '  "unexpected_passes": %s\n}\n' "$(printf '%s\n' "$unexpected_passes" | json_list)"
 } >"$report/report.json"
 {
   echo "rustc UI tests for $target: $passed passed, $failed failed, $ignored ignored in $seconds s"
-  echo "paths: ${paths[*]}"
+  [ ${#paths[@]} -gt 0 ] && echo "paths: ${paths[*]}"
+  [ ${#exact[@]} -gt 0 ] && echo "exactly: ${exact[*]}"
   [ -s "$report/failures.txt" ] && { echo "failures:"; sed 's/^/  /' "$report/failures.txt"; }
   [ -n "$unexpected_failures" ] && { echo "UNEXPECTED failures (not in the known-failures list):"; indent <<<"$unexpected_failures"; }
   [ -n "$unexpected_passes" ] && { echo "UNEXPECTED passes (listed as known failures; remove them from the list):"; indent <<<"$unexpected_passes"; }
