@@ -1,7 +1,7 @@
-# rustc's UI tests for a WASI target (wasm32-wasip2 unless `target` says otherwise; ui-wasip3
-# is this file for wasm32-wasip3), run by Rust's own compiletest from the source tarball
-# against a toolchain at stage 0 (build.compiletest-allow-stage0), with the pinned wasmtime on
-# PATH so that bootstrap derives its wasm runner as upstream does. The output is the report
+# rustc's UI tests for a WASI target (wasm32-wasip2 unless `target` says otherwise; ui-wasip1,
+# ui-wasip3 and the full runs' shards are this file too), run by Rust's own compiletest from the
+# source tarball against a toolchain at stage 0 (build.compiletest-allow-stage0), with the pinned
+# wasmtime on PATH so that bootstrap derives its wasm runner as upstream does. The output is the report
 # (report.txt, report.json, the compiletest log); the build fails on any unexpected failure or
 # unexpected pass when `failOnUnexpected`.
 { lib
@@ -18,27 +18,36 @@
 , pname ? "ui-wasip2"
 , # The target under test; ui-tests/<target>/ holds its selection and known failures.
   target ? "wasm32-wasip2"
-, # Paths under the source to run; null runs ui-tests/<target>/selection.txt.
+, # Paths under the source to run, as x.py takes them (substring filters: tests/ui/abi also
+  # runs tests/ui/abi-foo and every test whose name contains `abi`); null with `exactPaths`
+  # null runs ui-tests/<target>/selection.txt.
   paths ? null
+, # Folders (or files) under tests/ui to run exactly, no neighbour: a shard's share
+  # (ui-shards.nix). Only these names enter the derivation, so a shard changes only when they do.
+  exactPaths ? null
 , failOnUnexpected ? true
 , # When given, the output also holds its report: ui-report/report.json and report.html.
   ui-report ? null
 }:
 let
   targetFiles = ../../ui-tests + "/${target}";
+  usesSelection = paths == null && exactPaths == null;
+  # The selection file only where it is read: a full run's shards do not change with it.
   uiFiles = lib.fileset.toSource {
     root = ../../ui-tests;
-    fileset = lib.fileset.unions [
+    fileset = lib.fileset.unions ([
       ../../ui-tests/run-ui-tests.sh
-      (targetFiles + "/selection.txt")
       (targetFiles + "/known-failures.txt")
-    ];
+    ] ++ lib.optional usesSelection (targetFiles + "/selection.txt"));
   };
   selection =
-    if paths == null then
+    if usesSelection then
       "--selection ${uiFiles}/${target}/selection.txt"
     else
-      lib.concatMapStringsSep " " (path: "--path ${lib.escapeShellArg path}") paths;
+      lib.concatStringsSep " " (
+        map (path: "--path ${lib.escapeShellArg path}") (lib.optionals (paths != null) paths)
+        ++ map (path: "--exact ${lib.escapeShellArg path}") (lib.optionals (exactPaths != null) exactPaths)
+      );
 in
 stdenv.mkDerivation {
   inherit pname;
