@@ -2,7 +2,9 @@
 //! shell's plain runner (`wasmtime run -C cache=n --dir .`): fixtures found through
 //! `CARGO_MANIFEST_DIR` and temporary files work only under it; a failing test aborts the whole
 //! test binary under both (the default std aborts on panic); nextest with it runs one test per
-//! process, and a `#[should_panic]` test that libtest did not run never passes.
+//! process, and a `#[should_panic]` test that libtest did not run never passes. With the std
+//! built to unwind (`unwind`, its own area name so that `-- unwind` selects it), `cargo test`
+//! reports as natively.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -16,6 +18,7 @@ use crate::support::toolchain::{cargo, eval_dev_env};
 use crate::{CheckResult, Context, Suite, Verdict};
 
 mod nextest;
+mod unwind;
 
 use self::nextest::*;
 
@@ -44,6 +47,7 @@ pub fn run(suite: &mut Suite) {
         "cargo-nextest with it: listing, one process per test, filters, exit codes, no unverified should_panic pass",
         nextest,
     );
+    unwind::run(suite);
 }
 
 fn runner_binary(ctx: &Context) -> PathBuf {
@@ -58,8 +62,9 @@ fn said(output: &Output) -> String {
     )
 }
 
-fn build(ctx: &mut Context) -> CheckResult {
-    // Its own target folder: the workspace's is in use by the `cargo test` running this suite.
+/// `cargo build -p wasi-test-runner`, into the suite's own target folder (the workspace's is in
+/// use by the `cargo test` running this suite).
+fn build_runner(ctx: &Context) -> Result<()> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     ctx.run(
         "test-runner-build",
@@ -68,6 +73,11 @@ fn build(ctx: &mut Context) -> CheckResult {
             .args(["build", "--locked", "-p", "wasi-test-runner"])
             .env("CARGO_TARGET_DIR", ctx.work.join("test-runner-target")),
     )?;
+    Ok(())
+}
+
+fn build(ctx: &mut Context) -> CheckResult {
+    build_runner(ctx)?;
     let binary = runner_binary(ctx);
     let help = ctx.run("test-runner-help", Command::new(&binary).arg("--help"))?;
     let help = stdout_text(&help);
