@@ -104,7 +104,7 @@ export CARGO_NET_OFFLINE=true CARGO_TARGET_DIR="$out/target"
 # whose cfg leaves a helper's arguments unused.
 export RUSTFLAGS="--cap-lints=warn"
 
-# Counts from a `cargo test` log, one line per kind: KIND PASSED FAILED IGNORED NOT-RUN.
+# Counts from a `cargo test` log, one line per kind: KIND PASSED FAILED IGNORED NOT-RUN NOT-BUILT.
 # A binary that aborts prints no summary: the test it was running counts as failed, the tests
 # libtest listed after it as not run.
 count_libtest() {
@@ -116,7 +116,7 @@ count_libtest() {
       }
       kind = ""
     }
-    /^ +Running (unittests )?src\// { close_section(); kind = "unit"; init() ; next }
+    /^ +Running (unittests )?src\// { close_section(); kind = "unit"; init(); next }
     /^ +Running / { close_section(); kind = "integration"; init(); next }
     /^ +Doc-tests / { close_section(); kind = "doc"; init(); next }
     function init() { planned = 0; reported = 0; inflight = 0; summary = 0; seen[kind] = 1 }
