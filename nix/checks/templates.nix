@@ -1,5 +1,7 @@
 # Every template's own checks (build, clippy, fmt, doc, tests, smoke run, reproducibility), run
-# from this flake against the very revision that ships the template.
+# from this flake against the very revision that ships the template. The wasip3 template's checks
+# compile with rust-std-wasip3 (its flake asks lib.craneProject for wasm32-wasip3), so they build
+# that std first, and run the tests under the p3 runner of devEnvWasip3.
 { lib
 , self
 , nixpkgs

@@ -1,23 +1,36 @@
 //! What a template ships besides its code: a rust-toolchain.toml that asks for exactly the
-//! flake's pin, and a flake.nix that takes this flake by its public address.
+//! flake's pin, a flake.nix that takes this flake by its public address, a Cargo.lock crane can
+//! vendor; and that every template folder is registered and checked.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::{Context as _, Result, ensure};
 
-use super::FLAKE_URL;
-use crate::Context;
+use super::{FLAKE_URL, TEMPLATES};
+use crate::context::stdout_text;
+use crate::{CheckResult, Context, Verdict};
+
+/// The target whose std the binary releases (rustup, rust-overlay, fenix) ship.
+const BINARY_STD_TARGET: &str = "wasm32-wasip2";
 
 /// The template's rust-toolchain.toml asks for what the flake's `nix/rust-toolchain.toml` pins
 /// (channel, targets, components), so rustup users and the template's Nix build get the flake's
-/// compiler. Returns the channel.
-pub(super) fn same_toolchain_as_flake(ctx: &Context, dir: &Path) -> Result<String> {
-    let pinned = toolchain_settings(&ctx.repo.join("nix/rust-toolchain.toml"))?;
+/// compiler. A template for a target no binary release has a std for (wasm32-wasip3) names the
+/// same channel and components and no target: rustup has none to give, and its flake takes the
+/// std built from source. Returns the channel.
+pub(super) fn same_toolchain_as_flake(ctx: &Context, dir: &Path, target: &str) -> Result<String> {
+    let mut pinned = toolchain_settings(&ctx.repo.join("nix/rust-toolchain.toml"))?;
     let template = toolchain_settings(&dir.join("rust-toolchain.toml"))?;
+    let copy = if target == BINARY_STD_TARGET {
+        "copy its settings"
+    } else {
+        pinned.remove("targets");
+        "copy its channel and components, and name no target: no binary release has a std for it"
+    };
     ensure!(
         template == pinned,
-        "the template's rust-toolchain.toml asks for {template:?}; the flake pins {pinned:?} (nix/rust-toolchain.toml): copy its settings"
+        "the {target} template's rust-toolchain.toml asks for {template:?}; the flake pins {pinned:?} (nix/rust-toolchain.toml): {copy}"
     );
     pinned
         .get("channel")
@@ -91,6 +104,112 @@ pub(super) fn check_flake_inputs(ctx: &Context, dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// crates.io is the only source, and every crate has its checksum: what crane's vendoring needs
+/// (a git dependency would need a hash in the flake). Says how many crates.
+pub(super) fn check_lock(dir: &Path) -> Result<String> {
+    let file = dir.join("Cargo.lock");
+    let text =
+        std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+    let problems = lock_problems(&text);
+    ensure!(
+        problems.is_empty(),
+        "Cargo.lock cannot be vendored as crane does: {}",
+        problems.join("; ")
+    );
+    let crates = text
+        .split("[[package]]")
+        .filter(|package| package.contains("\nsource = "))
+        .count();
+    Ok(format!(
+        "Cargo.lock: {crates} crates from crates.io, each with its checksum"
+    ))
+}
+
+fn lock_problems(text: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    for package in text.split("[[package]]").skip(1) {
+        let field = |key: &str| {
+            package
+                .lines()
+                .find_map(|line| line.strip_prefix(&format!("{key} = ")))
+                .map(|value| value.trim_matches('"'))
+        };
+        let name = field("name").unwrap_or("?");
+        match field("source") {
+            None => {}
+            Some("registry+https://github.com/rust-lang/crates.io-index")
+                if field("checksum").is_none() =>
+            {
+                problems.push(format!("{name} has no checksum"));
+            }
+            Some("registry+https://github.com/rust-lang/crates.io-index") => {}
+            Some(other) => problems.push(format!("{name} comes from {other}, not crates.io")),
+        }
+    }
+    problems
+}
+
+/// Every folder under templates/ is a template of `nix/templates.nix` (so `nix flake init -t`
+/// offers it and `nix/checks/templates.nix` runs its checks) and is in this area's list, and the
+/// other way round.
+pub(super) fn every_template_listed(ctx: &mut Context) -> CheckResult {
+    let mut folders: Vec<String> = std::fs::read_dir(ctx.repo.join("templates"))?
+        .flatten()
+        .filter(|entry| entry.path().join("flake.nix").is_file())
+        .filter_map(|entry| entry.file_name().to_str().map(str::to_string))
+        .collect();
+    folders.sort();
+    let templates = ctx.repo.join("nix/templates.nix");
+    let output = ctx.run(
+        "templates-listed",
+        ctx.nix("nix-instantiate").args([
+            "--eval",
+            "--strict",
+            "--json",
+            "-E",
+            &format!(
+                "builtins.mapAttrs (_: t: baseNameOf t.path) (import {})",
+                templates.display()
+            ),
+        ]),
+    )?;
+    let registered: BTreeMap<String, String> = serde_json::from_str(&stdout_text(&output))?;
+    let mut named: Vec<String> = registered
+        .iter()
+        .filter(|(name, _)| name.as_str() != "default")
+        .map(|(name, folder)| {
+            ensure!(
+                name == folder,
+                "nix/templates.nix: {name} points at templates/{folder}"
+            );
+            Ok(name.clone())
+        })
+        .collect::<Result<_>>()?;
+    named.sort();
+    ensure!(
+        folders == named,
+        "templates/ has {folders:?}, nix/templates.nix registers {named:?}: register each folder there"
+    );
+    let mut checked: Vec<String> = TEMPLATES
+        .iter()
+        .map(|(name, ..)| name.to_string())
+        .collect();
+    checked.sort();
+    ensure!(
+        folders == checked,
+        "templates/ has {folders:?}, this area checks {checked:?}: add each to TEMPLATES"
+    );
+    Ok(Verdict::Proved(format!(
+        "{} templates, each a folder, a template of nix/templates.nix and checked here: {}; default = {}",
+        folders.len(),
+        folders.join(", "),
+        registered
+            .get("default")
+            .map(String::as_str)
+            .unwrap_or("none")
+    )))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,5 +230,21 @@ mod tests {
         std::fs::write(&file, "[toolchain]\ntargets = []\n").expect("writable");
         assert!(toolchain_settings(&file).is_err());
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn lock_problems_name_git_sources_and_missing_checksums() {
+        let registry = "source = \"registry+https://github.com/rust-lang/crates.io-index\"";
+        let lock = format!(
+            "version = 4\n\n[[package]]\nname = \"app\"\nversion = \"0.1.0\"\n\n[[package]]\nname = \"ok\"\n{registry}\nchecksum = \"ab\"\n\n[[package]]\nname = \"bare\"\n{registry}\n\n[[package]]\nname = \"fork\"\nsource = \"git+https://example.org/fork#0\"\n"
+        );
+        assert_eq!(
+            lock_problems(&lock),
+            [
+                "bare has no checksum",
+                "fork comes from git+https://example.org/fork#0, not crates.io"
+            ]
+        );
+        assert!(lock_problems("version = 4\n").is_empty());
     }
 }

@@ -1,31 +1,34 @@
 //! Every template as a user gets it: `nix flake init -t path:<repo>#<name>` with Debian's Nix into
 //! a fresh folder, then in that folder what the template's flake checks run: fmt, clippy with
 //! warnings denied, the tests under Wasmtime, a release build and the smoke run (the same
-//! scripts the flake checks call, where the template has one).
+//! scripts the flake checks call, where the template has one). The wasip3 template builds with
+//! the from-source p3 toolchain Nix builds on the stand-in, as its flake does.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
-use anyhow::{Context as _, Result, ensure};
+use anyhow::{Context as _, Result, bail, ensure};
 
-use self::files::{check_flake_inputs, same_toolchain_as_flake};
+use self::files::{check_flake_inputs, check_lock, every_template_listed, same_toolchain_as_flake};
 use self::smoke::run_smoke;
 use crate::context::{stdout_text, which};
 use crate::support::files::flake_copy;
-use crate::support::toolchain::{cargo, eval_dev_env};
+use crate::support::toolchain::{cargo_of, eval_dev_env};
 use crate::wasm::expect_component;
 use crate::{CheckResult, Context, Suite, Verdict};
 
 mod files;
 mod http;
+mod p3;
 mod smoke;
 
 const AREA: &str = "templates";
 /// What a user types for this flake, and what the templates name as their input.
 const FLAKE_URL: &str = "github:wasip2-flake/wasip2-flake";
 
-/// Each template, the component its release build makes (relative to the target folder), and
-/// the smoke run that proves it works.
+/// Each template, the component its release build makes (relative to the target folder, whose
+/// first part is the target), and the smoke run that proves it works.
 const TEMPLATES: &[(&str, &str, Smoke)] = &[
     (
         "wasip2",
@@ -47,6 +50,11 @@ const TEMPLATES: &[(&str, &str, Smoke)] = &[
         "wasm32-wasip2/release/greeter.wasm",
         Smoke::WitAndInvoke,
     ),
+    (
+        "wasip3",
+        "wasm32-wasip3/release/p3hello.wasm",
+        Smoke::P3CommandAndTimers,
+    ),
 ];
 
 #[derive(Clone, Copy)]
@@ -55,6 +63,7 @@ enum Smoke {
     Checksum,
     HttpServe,
     WitAndInvoke,
+    P3CommandAndTimers,
 }
 
 /// The files every template ships; no flake.lock (the user's Nix writes it).
@@ -79,6 +88,11 @@ pub fn run(suite: &mut Suite) {
             |ctx| template(ctx, name, component, *smoke),
         );
     }
+    suite.check(
+        AREA,
+        "every folder under templates/ is a template of nix/templates.nix and is checked here",
+        every_template_listed,
+    );
     suite.check(
         AREA,
         "an unknown template name gets Nix's error naming it",
@@ -134,18 +148,28 @@ fn template(ctx: &mut Context, name: &str, component: &str, smoke: Smoke) -> Che
         "the welcome text does not give the next commands:\n{welcome}"
     );
 
+    let target = component
+        .split('/')
+        .next()
+        .context("the component's path names no target")?;
     check_flake_inputs(ctx, &dir)?;
-    let channel = same_toolchain_as_flake(ctx, &dir)?;
+    let channel = same_toolchain_as_flake(ctx, &dir, target)?;
+    let locked = check_lock(&dir)?;
 
     // `--locked` as crane builds: the shipped Cargo.lock must be current.
-    let env = eval_dev_env(ctx)?;
-    ctx.run(
-        &format!("{name}-fmt"),
-        cargo(ctx, &env, &dir)?.args(["fmt", "--check"]),
-    )?;
+    let (toolchain, env) = if target == p3::TARGET {
+        p3::toolchain(ctx)?
+    } else {
+        let Some(toolchain) = ctx.parts.wasip2_toolchain.clone() else {
+            bail!("the toolchain with the wasip2 std is needed (see the rust-std area)");
+        };
+        (toolchain, eval_dev_env(ctx)?)
+    };
+    let cargo = |dir: &Path| cargo_of(&toolchain, &env, dir);
+    ctx.run(&format!("{name}-fmt"), cargo(&dir).args(["fmt", "--check"]))?;
     ctx.run(
         &format!("{name}-clippy"),
-        cargo(ctx, &env, &dir)?.args([
+        cargo(&dir).args([
             "clippy",
             "--locked",
             "--all-targets",
@@ -156,7 +180,7 @@ fn template(ctx: &mut Context, name: &str, component: &str, smoke: Smoke) -> Che
     )?;
     ctx.run(
         &format!("{name}-doc"),
-        cargo(ctx, &env, &dir)?
+        cargo(&dir)
             .args(["doc", "--locked", "--no-deps"])
             .env("RUSTDOCFLAGS", "--deny warnings"),
     )?;
@@ -165,9 +189,7 @@ fn template(ctx: &mut Context, name: &str, component: &str, smoke: Smoke) -> Che
     for profile in [&[][..], &["--release"][..]] {
         let tests = ctx.run(
             &format!("{name}-test"),
-            cargo(ctx, &env, &dir)?
-                .args(["test", "--locked"])
-                .args(profile),
+            cargo(&dir).args(["test", "--locked"]).args(profile),
         )?;
         let count = passed_tests(&format!(
             "{}{}",
@@ -186,25 +208,61 @@ fn template(ctx: &mut Context, name: &str, component: &str, smoke: Smoke) -> Che
     let passed = passed[0];
     ctx.run(
         &format!("{name}-build"),
-        cargo(ctx, &env, &dir)?.args(["build", "--locked", "--release"]),
+        cargo(&dir).args(["build", "--locked", "--release"]),
     )?;
     let wasm = dir.join("target").join(component);
     expect_component(&wasm)?;
     let size = std::fs::metadata(&wasm)?.len();
-    let rebuilt = rebuild_is_identical(ctx, &env, &dir, &wasm)?;
+    // The crates are in cargo's cache now: the lock resolves without the network.
+    ctx.run(
+        &format!("{name}-offline"),
+        cargo(&dir).args(["metadata", "--locked", "--offline", "--format-version", "1"]),
+    )?;
+    let ran = if target == p3::TARGET {
+        format!("; {}", p3_cargo_run(ctx, &mut cargo(&dir))?)
+    } else {
+        String::new()
+    };
+    let rebuilt = rebuild_is_identical(ctx, &cargo, &dir, &wasm, target)?;
     let smoked = run_smoke(ctx, &dir, &wasm, smoke)?;
     Ok(Verdict::Proved(format!(
-        "Rust {channel} as the flake; fmt, clippy, doc clean; {passed} tests passed in wasmtime (debug and release); release component {size} bytes, {rebuilt}; {smoked}"
+        "Rust {channel} as the flake; {locked}; fmt, clippy, doc clean; {passed} tests passed in wasmtime (debug and release){ran}; release component {size} bytes, {rebuilt}; {smoked}"
     )))
+}
+
+/// `cargo run` in the wasip3 template: the runner of the p3 shell runs the command, which says it
+/// was compiled for WASIp3.
+fn p3_cargo_run(ctx: &Context, cargo: &mut Command) -> Result<String> {
+    let output = ctx.run("wasip3-cargo-run", cargo.args(["run", "--locked"]))?;
+    let said = stdout_text(&output);
+    let expected = "Hello, world, from a component built for WASIp3";
+    ensure!(
+        said.trim() == expected,
+        "cargo run printed {said:?}, not {expected:?}"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let running = stderr
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("Running `"))
+        .unwrap_or_default();
+    ensure!(
+        running.contains(p3::RUNNER_FLAGS) && running.contains("wasm32-wasip3/debug/p3hello.wasm"),
+        "cargo run did not go through the p3 runner: {running:?}"
+    );
+    Ok(format!(
+        "cargo run printed {expected:?} under `{}`",
+        running.trim_end_matches('`')
+    ))
 }
 
 /// The project's own crate compiled again from scratch (its dependencies kept) gives the same
 /// bytes: the offline form of the flake's `reproducible` check.
 fn rebuild_is_identical(
     ctx: &Context,
-    env: &BTreeMap<String, String>,
+    cargo: &impl Fn(&Path) -> Command,
     dir: &Path,
     wasm: &Path,
+    target: &str,
 ) -> Result<String> {
     let manifest = std::fs::read_to_string(dir.join("Cargo.toml"))?;
     let package = manifest
@@ -215,19 +273,12 @@ fn rebuild_is_identical(
     let first = std::fs::read(wasm)?;
     ctx.run(
         "template-clean",
-        cargo(ctx, env, dir)?.args([
-            "clean",
-            "--release",
-            "--target",
-            "wasm32-wasip2",
-            "-p",
-            &package,
-        ]),
+        cargo(dir).args(["clean", "--release", "--target", target, "-p", &package]),
     )?;
     ensure!(!wasm.exists(), "cargo clean left {}", wasm.display());
     let rebuild = ctx.run(
         "template-rebuild",
-        cargo(ctx, env, dir)?.args(["build", "--locked", "--release"]),
+        cargo(dir).args(["build", "--locked", "--release"]),
     )?;
     ensure!(
         String::from_utf8_lossy(&rebuild.stderr).contains(&format!("Compiling {package} ")),

@@ -1,5 +1,5 @@
 //! Each template's smoke run: its `scripts/smoke.sh` as the flake's `smoke` check runs it, and
-//! for the http and component templates what only a client or wasm-tools can show.
+//! for the http, component and wasip3 templates what only a client or wasm-tools can show.
 
 use std::path::Path;
 use std::process::Command;
@@ -13,8 +13,9 @@ use crate::context::{package_dir, stdout_text, tail};
 use crate::nix_build::Stdenv;
 
 /// The template's `scripts/smoke.sh` as its flake's `smoke` check runs it: `runCommand` (no C
-/// compiler) with wasmtime and, for the http template, curl declared.
-fn run_smoke_script(ctx: &Context, dir: &Path, wasm: &Path, smoke: Smoke) -> Result<String> {
+/// compiler) with wasmtime and, for the http template, curl declared; the components are its
+/// arguments.
+fn run_smoke_script(ctx: &Context, dir: &Path, wasms: &[&Path], smoke: Smoke) -> Result<String> {
     let Some(wasmtime) = &ctx.parts.wasmtime else {
         bail!("no wasmtime (see the parts area)");
     };
@@ -29,7 +30,7 @@ fn run_smoke_script(ctx: &Context, dir: &Path, wasm: &Path, smoke: Smoke) -> Res
         host_inputs,
         &dir.join("scripts/smoke.sh"),
     )?;
-    let output = ctx.run("template-smoke", command.arg(wasm))?;
+    let output = ctx.run("template-smoke", command.args(wasms))?;
     let said = stdout_text(&output);
     let lines: Vec<&str> = said
         .lines()
@@ -43,9 +44,12 @@ fn run_smoke_script(ctx: &Context, dir: &Path, wasm: &Path, smoke: Smoke) -> Res
 }
 
 pub(super) fn run_smoke(ctx: &Context, dir: &Path, wasm: &Path, smoke: Smoke) -> Result<String> {
-    let script = run_smoke_script(ctx, dir, wasm, smoke)?;
+    if let Smoke::P3CommandAndTimers = smoke {
+        return p3_command_and_timers(ctx, dir, wasm);
+    }
+    let script = run_smoke_script(ctx, dir, &[wasm], smoke)?;
     match smoke {
-        Smoke::Wordcount | Smoke::Checksum => {
+        Smoke::Wordcount | Smoke::Checksum | Smoke::P3CommandAndTimers => {
             Ok(format!("smoke.sh in a Nix build's environment: {script}"))
         }
         Smoke::HttpServe => {
@@ -105,6 +109,45 @@ pub(super) fn run_smoke(ctx: &Context, dir: &Path, wasm: &Path, smoke: Smoke) ->
             ))
         }
     }
+}
+
+/// The wasip3 template's two release components: the command exports std's synchronous
+/// `wasi:cli/run@0.2.0`, the async example WASIp3's async `wasi:cli/run@0.3.0` and nothing else;
+/// then smoke.sh runs both with the p3 flags, as the flake's `smoke` check does.
+fn p3_command_and_timers(ctx: &Context, dir: &Path, wasm: &Path) -> Result<String> {
+    let timers = wasm.with_file_name("timers.wasm");
+    crate::wasm::expect_component(&timers)?;
+    let Some(wasm_tools) = package_dir("wasm-tools") else {
+        bail!("wasm-tools is not installed (bash .ci/install.sh)");
+    };
+    let exports = |component: &Path| -> Result<Vec<String>> {
+        let output = ctx.run(
+            "wasip3-exports",
+            Command::new(wasm_tools.join("bin/wasm-tools"))
+                .args(["component", "wit"])
+                .arg(component),
+        )?;
+        Ok(stdout_text(&output)
+            .lines()
+            .filter_map(|line| line.trim().strip_prefix("export "))
+            .map(|name| name.trim_end_matches(';').to_string())
+            .collect())
+    };
+    let command = exports(wasm)?;
+    ensure!(
+        command == ["wasi:cli/run@0.2.0"],
+        "p3hello.wasm exports {command:?}, not std's wasi:cli/run@0.2.0"
+    );
+    let async_run = exports(&timers)?;
+    ensure!(
+        async_run == ["wasi:cli/run@0.3.0"],
+        "timers.wasm exports {async_run:?}, not only WASIp3's wasi:cli/run@0.3.0"
+    );
+    let script = run_smoke_script(ctx, dir, &[wasm, &timers], Smoke::P3CommandAndTimers)?;
+    Ok(format!(
+        "p3hello exports {}, timers exports {}; smoke.sh in a Nix build's environment: {script}",
+        command[0], async_run[0]
+    ))
 }
 
 pub(super) fn wasmtime(ctx: &Context) -> Result<Command> {

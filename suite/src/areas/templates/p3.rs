@@ -1,0 +1,47 @@
+//! The wasip3 template's toolchain: the flake's `rust-std-wasip3` as Nix builds it on the
+//! stand-in (the same derivation and out-link as the wasip3 area's, so one build serves both),
+//! and `nix/lib/dev-env.nix` for both targets with the SDK that has the p3 clang drivers, as
+//! `lib.craneProject { target = "wasm32-wasip3"; }` gives the template's flake.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use anyhow::{Result, ensure};
+
+use crate::Context;
+use crate::support::standin::{build_expression, expression_for, outputs_file, store_path};
+use crate::support::toolchain::eval_dev_env_with;
+
+pub(super) const TARGET: &str = "wasm32-wasip3";
+/// What the runner for wasm32-wasip3 must ask Wasmtime for.
+pub(super) const RUNNER_FLAGS: &str = "-S p3 -W component-model-async";
+
+/// The joined p2+p3 toolchain and the p3 shell's variables.
+pub(super) fn toolchain(ctx: &mut Context) -> Result<(PathBuf, BTreeMap<String, String>)> {
+    let attribute = "packages.x86_64-linux.rust-std-wasip3";
+    let link = ctx.work.join("toolchain-wasip3");
+    build_expression(ctx, attribute, &expression_for(ctx, attribute), Some(&link))?;
+    let sdk = store_path(&build_expression(
+        ctx,
+        "wasi-sdk-wasip3",
+        &format!(
+            "(import {}).legacyPackages.x86_64-linux.wasip2.wasi-sdk-wasip3",
+            outputs_file(ctx)
+        ),
+        None,
+    )?);
+    let env = eval_dev_env_with(
+        ctx,
+        &sdk,
+        "targets = [ \"wasm32-wasip2\" \"wasm32-wasip3\" ];",
+    )?;
+    let runner = env
+        .get("CARGO_TARGET_WASM32_WASIP3_RUNNER")
+        .map(String::as_str)
+        .unwrap_or_default();
+    ensure!(
+        runner.contains(RUNNER_FLAGS),
+        "dev-env.nix's runner for wasm32-wasip3 is {runner:?}, without `{RUNNER_FLAGS}`"
+    );
+    Ok((link, env))
+}
