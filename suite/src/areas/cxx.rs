@@ -245,8 +245,9 @@ fn cxx_bridge(ctx: &mut Context) -> CheckResult {
 }
 
 /// A copy of the SDK's layout, linked entry by entry, whose wasip2 sysroot lacks libc++.a and
-/// libc++abi.a (the clang wrappers find the SDK from their own path, so they use this one).
-fn sdk_without_libcxx(real: &Path, fake: &Path) -> Result<()> {
+/// libc++abi.a (the clang wrappers find the SDK from their own path, so they use this one). The
+/// doctor area diagnoses a shell over it.
+pub(crate) fn sdk_without_libcxx(real: &Path, fake: &Path) -> Result<()> {
     for entry in ["bin", "lib"] {
         symlink(real.join(entry), fake.join(entry))?;
     }
