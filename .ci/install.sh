@@ -49,3 +49,6 @@ while read -r crate version binary; do
   rm -rf "$root" && mv "$root.partial" "$root"
   echo "install: $crate $version took $(($(date +%s) - start)) s"
 done <"$here/cargo-tools.txt"
+
+# The popular crates whose own test suites the crate-suites area runs offline.
+bash "$here/../bench/crate-suites.sh" --fetch
