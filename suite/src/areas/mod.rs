@@ -3,6 +3,7 @@
 
 pub mod binary_cache;
 pub mod build_attributes;
+pub mod crate_suites;
 pub mod cxx;
 pub mod doctor;
 pub mod flake_eval;
@@ -34,5 +35,6 @@ pub fn run_all(suite: &mut Suite) {
     templates::run(suite);
     cxx::run(suite);
     test_runner::run(suite);
+    crate_suites::run(suite);
     wasip3::run(suite);
 }
