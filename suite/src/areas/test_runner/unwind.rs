@@ -32,7 +32,7 @@ pub fn run(suite: &mut Suite) {
     );
     suite.check(
         AREA,
-        "rust-std-wasip2-unwind built by Nix: -Cpanic=unwind crates build against it (not against the abort std), a caught panic in Wasmtime",
+        "rust-std-wasip2-unwind built by Nix: a -Cpanic=unwind program is accepted by it, not by the abort std; a caught panic in Wasmtime",
         built,
     );
     suite.check(
