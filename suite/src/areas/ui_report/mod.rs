@@ -63,6 +63,26 @@ fn ui_report_expression(ctx: &Context) -> String {
     )
 }
 
+/// ui-report as Nix builds it (its own tests run in that build): the program's path.
+pub fn ui_report_binary(ctx: &mut Context) -> Result<PathBuf> {
+    let built = build_expression(ctx, "ui-report", &ui_report_expression(ctx), None)?;
+    let program = store_path(&built).join("bin/ui-report");
+    ensure!(
+        program.is_file(),
+        "the ui-report package has no {}",
+        program.display()
+    );
+    Ok(program)
+}
+
+/// The UI check on the offline subset of `target` as the nix-builds area built it (the same
+/// derivation, so this is the store's copy): its output folder.
+pub fn nix_subset_output(ctx: &mut Context, target: &str) -> Result<PathBuf> {
+    let expression = ui_subset_expression(ctx, target)?;
+    let built = build_expression(ctx, &format!("{target} offline subset"), &expression, None)?;
+    Ok(store_path(&built))
+}
+
 /// Builds ui-report, then the UI check on the offline subset with it; returns the check's output.
 fn nix_report(ctx: &mut Context) -> Result<(PathBuf, Verdict)> {
     let package = build_expression(ctx, "ui-report", &ui_report_expression(ctx), None)?;
