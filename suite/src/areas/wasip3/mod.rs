@@ -58,7 +58,8 @@ pub fn run(suite: &mut Suite) {
     );
 }
 
-/// The joined toolchain Nix built, kept for the later checks.
+/// The joined toolchain Nix built, kept for the later checks. The templates area builds the same
+/// derivation to the same link for the wasip3 template, so one build serves both.
 fn toolchain_link(ctx: &Context) -> PathBuf {
     ctx.work.join("toolchain-wasip3")
 }
