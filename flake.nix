@@ -65,7 +65,9 @@
           "toolchain-fenix"
           "rust-source"
           "rust-std-wasip2"
+          "rust-std-wasip2-unwind"
           "rust-std-wasip3"
+          "rust-std-wasip1"
           "rustc-wasip2"
           "rustc-wasip2-bundled-llvm"
           "wasip2-doctor"
@@ -73,6 +75,7 @@
           "wasi-test-runner"
           "ui-report"
           "ui-wasip2-full"
+          "ui-wasip1-full"
           "ui-wasip3-full"
           "ui-wasip2-source"
         ]
@@ -92,6 +95,12 @@
           wasi-sdk = pkgs.wasip2.wasi-sdk-wasip3;
           devEnv = pkgs.wasip2.devEnvWasip3;
           targets = pkgs.wasip2.wasip3Targets;
+        };
+        # cargo test as native: the std from source built to unwind, crates built to match.
+        unwind = pkgs.wasip2.callPackage ./nix/shells/crate-dev.nix {
+          toolchain = pkgs.wasip2.rust-std-wasip2-unwind;
+          toolchainSource = "std from source, unwinding";
+          devEnv = pkgs.wasip2.devEnvUnwind;
         };
         rustc-dev = pkgs.wasip2.callPackage ./nix/shells/rustc-dev.nix { };
         source = pkgs.wasip2.callPackage ./nix/shells/source.nix { };

@@ -56,6 +56,21 @@ lib.makeScope pkgs.newScope (self: {
     rustSource = self.rust-source;
     inherit (rust) version;
   };
+  # The same std built to unwind through Wasm exception handling: a failing test no longer ends
+  # its test binary, and #[should_panic] tests run. Its shell's environment builds crates the
+  # same way and refuses any other toolchain.
+  rust-std-wasip2-unwind = self.rust-std-wasip2.override {
+    pname = "rust-std-wasip2-unwind";
+    panic = "unwind";
+  };
+  devEnvUnwind = self.mkDevEnv {
+    wasiSdk = self.wasi-sdk;
+    inherit (self) wasmtime;
+    libclang = self.llvmPackages.libclang.lib;
+    testRunner = self.wasi-test-runner;
+    panic = "unwind";
+    toolchain = self.rust-std-wasip2-unwind;
+  };
   # wasm32-wasip3 is Tier 3, so no binary release has its std: the SDK with clang drivers for it,
   # the std of wasip2 and wasip3 from one bootstrap run, and the shell's environment for both.
   wasip3Targets = [
@@ -91,10 +106,28 @@ lib.makeScope pkgs.newScope (self: {
     toolchain = self.rust-std-wasip2;
   };
   # Every UI test; a report, not a verdict: the known failures are kept for the selection only.
-  ui-wasip2-full = self.ui-wasip2.override {
-    pname = "ui-wasip2-full";
-    paths = [ "tests/ui" ];
-    failOnUnexpected = false;
+  # One derivation per shard of ui-tests/<target>/shards.txt (passthru.shards), merged.
+  ui-wasip2-full = self.callPackage ./checks/ui-shards.nix {
+    uiTests = self.ui-wasip2;
+  };
+  # wasm32-wasip1 beside it, the target upstream CI tests: its std from source by the same
+  # derivation (with wasip2's, one bootstrap run), its own selection and known failures.
+  rust-std-wasip1 = self.rust-std-wasip2.override {
+    pname = "rust-std-wasip1";
+    targets = [
+      "wasm32-wasip1"
+      "wasm32-wasip2"
+    ];
+  };
+  ui-wasip1 = self.ui-wasip2.override {
+    pname = "ui-wasip1";
+    target = "wasm32-wasip1";
+    toolchain = self.rust-std-wasip1;
+  };
+  ui-wasip1-full = self.callPackage ./checks/ui-shards.nix {
+    uiTests = self.ui-wasip1;
+    target = "wasm32-wasip1";
+    pname = "ui-wasip1-full";
   };
   # The same for wasm32-wasip3: its own selection and known failures, the p2+p3 std and the SDK
   # with the p3 drivers.
@@ -104,10 +137,10 @@ lib.makeScope pkgs.newScope (self: {
     toolchain = self.rust-std-wasip3;
     wasi-sdk = self.wasi-sdk-wasip3;
   };
-  ui-wasip3-full = self.ui-wasip3.override {
+  ui-wasip3-full = self.callPackage ./checks/ui-shards.nix {
+    uiTests = self.ui-wasip3;
+    target = "wasm32-wasip3";
     pname = "ui-wasip3-full";
-    paths = [ "tests/ui" ];
-    failOnUnexpected = false;
   };
   ui-wasip2-source = self.ui-wasip2.override {
     pname = "ui-wasip2-source";

@@ -1,7 +1,7 @@
-# A wasm32-wasip2 crate built, checked and tested with crane: dependencies built once
-# (buildDepsOnly), the component (buildPackage), and the checks every project wants. It takes the
-# native package set with this flake's overlay: crane's cross mode (pkgsCross) would set the
-# linker to the WASI C compiler instead of wasm-component-ld.
+# A wasm32-wasip2 (or wasm32-wasip3) crate built, checked and tested with crane: dependencies
+# built once (buildDepsOnly), the component (buildPackage), and the checks every project wants.
+# It takes the native package set with this flake's overlay: crane's cross mode (pkgsCross) would
+# set the linker to the WASI C compiler instead of wasm-component-ld.
 #
 # Any other argument (buildInputs, env, cargoExtraArgs, …) goes to every crane call, as crane's
 # own functions pass theirs on to mkDerivation; `env` is merged over the dev shell's variables.
@@ -17,6 +17,10 @@
 , extraFiles ? [ ]
   # Build tools besides Wasmtime, which is always there to run the tests.
 , nativeBuildInputs ? [ ]
+  # wasm32-wasip2, or wasm32-wasip3: Tier 3, so no binary release has its std, and the build
+  # takes this flake's rust-std-wasip3 (the pinned release with the std built from source) and
+  # the p3 environment and runner; toolchainFile must then name the pinned release.
+, target ? "wasm32-wasip2"
 , ...
 }@args:
 let
@@ -24,8 +28,25 @@ let
   wasip2 = pkgs.wasip2 or (throw ''
     lib.craneProject: the package set has no `wasip2`: pass `pkgs = wasip2.legacyPackages.''${system}`,
     or import nixpkgs with `overlays = [ wasip2.overlays.default ]`.'');
-  craneArgs = removeAttrs args [ "pkgs" "src" "toolchainFile" "extraFiles" "nativeBuildInputs" "env" ];
-  craneLib = (crane.mkLib pkgs).overrideToolchain (p: p.rust-bin.fromRustupToolchainFile toolchainFile);
+  craneArgs = removeAttrs args [ "pkgs" "src" "toolchainFile" "extraFiles" "nativeBuildInputs" "env" "target" ];
+  channel = (builtins.fromTOML (builtins.readFile toolchainFile)).toolchain.channel or "none";
+  pinned = wasip2.versions.rust.version;
+  # The toolchain, the shell's variables (C compilers, runner) and the SDK for the target.
+  forTarget = {
+    wasm32-wasip2 = {
+      toolchain = p: p.rust-bin.fromRustupToolchainFile toolchainFile;
+      inherit (wasip2) devEnv wasi-sdk;
+    };
+    wasm32-wasip3 = {
+      toolchain = _:
+        if channel == pinned then wasip2.rust-std-wasip3
+        else throw "lib.craneProject: the wasm32-wasip3 std is built from source for Rust ${pinned} only, and ${toolchainFile} asks for ${channel}: set channel = \"${pinned}\" there";
+      devEnv = wasip2.devEnvWasip3;
+      wasi-sdk = wasip2.wasi-sdk-wasip3;
+    };
+  }.${target} or (throw "lib.craneProject: target = \"${target}\" is not one this flake builds for: use \"wasm32-wasip2\" or \"wasm32-wasip3\"");
+  inherit (forTarget) devEnv;
+  craneLib = (crane.mkLib pkgs).overrideToolchain forTarget.toolchain;
   inherit (craneLib.crateNameFromCargoToml { cargoToml = src + "/Cargo.toml"; }) pname;
 
   commonArgs = craneArgs // {
@@ -34,11 +55,11 @@ let
       fileset = lib.fileset.unions ([ (craneLib.fileset.commonCargoSources src) ] ++ extraFiles);
     };
     strictDeps = true;
-    CARGO_BUILD_TARGET = "wasm32-wasip2";
+    CARGO_BUILD_TARGET = target;
     # The runner in the environment is Wasmtime's absolute path; it takes precedence over the
     # `wasmtime` that .cargo/config.toml names for use outside Nix.
     nativeBuildInputs = [ wasip2.wasmtime ] ++ nativeBuildInputs;
-    env = wasip2.devEnv // args.env or { };
+    env = devEnv // args.env or { };
   };
   cargoArtifacts = craneLib.buildDepsOnly commonArgs;
   buildComponent = extraArgs: craneLib.buildPackage (commonArgs // {
@@ -89,11 +110,11 @@ in
   devShell = craneLib.devShell {
     packages = [
       wasip2.wasmtime
-      wasip2.wasi-sdk
+      forTarget.wasi-sdk
       wasip2.lld
       wasip2.wasip2-doctor
       pkgs.wasm-tools
     ];
-    env = wasip2.devEnv;
+    env = devEnv;
   };
 }
