@@ -80,9 +80,7 @@ pub fn diagnose(env: &Environment, options: Options) -> Vec<Finding> {
                 .as_deref()
                 .and_then(|words| unwinding::runner_disables_exceptions(env, words));
             let std_has_tag = rustc.as_ref().is_some_and(|rustc| {
-                toolchain::target_libdir(env, rustc, target)
-                    .join(unwinding::TAG_ARCHIVE)
-                    .exists()
+                unwinding::has_tag_archive(&toolchain::target_libdir(env, rustc, target))
             });
             unwinding::judge_panic_strategy(*strategy, std_has_tag, &flags, runner_problem, target)
         }

@@ -73,6 +73,14 @@ pub fn classify_probe(success: bool, stderr: &str) -> Result<StdPanic, String> {
 /// this flake keeps beside itself; without it linked, the component linker refuses the
 /// program's import of the tag.
 pub const TAG_ARCHIVE: &str = "libcpp_exception_tag.a";
+/// Whether the std's folder has [`TAG_ARCHIVE`]: beside the rlibs, or in `self-contained/` with
+/// libc and the crt objects, where rustc's linker also looks.
+pub fn has_tag_archive(libdir: &Path) -> bool {
+    [libdir.to_path_buf(), libdir.join("self-contained")]
+        .iter()
+        .any(|dir| dir.join(TAG_ARCHIVE).exists())
+}
+
 /// The flag that links [`TAG_ARCHIVE`].
 pub const TAG_FLAG: &str = "-C link-arg=-lcpp_exception_tag";
 
@@ -263,6 +271,16 @@ mod tests {
         assert_eq!(classify_probe(false, older), Ok(StdPanic::Abort));
         let other = classify_probe(false, "error[E0463]: can't find crate for `std`\n");
         assert!(other.is_err_and(|e| e.contains("can't find crate")));
+    }
+
+    #[test]
+    fn the_tag_archive_is_found_beside_the_std_or_in_self_contained() {
+        let dir = crate::scratch::Scratch::new("tag");
+        assert!(!has_tag_archive(dir.path()));
+        let nested = dir.path().join("self-contained");
+        std::fs::create_dir_all(&nested).expect("a folder");
+        std::fs::write(nested.join(TAG_ARCHIVE), b"").expect("a file");
+        assert!(has_tag_archive(dir.path()));
     }
 
     #[test]
