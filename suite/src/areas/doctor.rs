@@ -25,6 +25,9 @@ const LIBCLANG: &str = "/usr/lib/llvm-19";
 const P3: &[&str] = &["--target", "wasm32-wasip3"];
 const UNWIND_FLAGS: &str =
     "-Cpanic=unwind -Ctarget-feature=+exception-handling -Cllvm-args=-wasm-use-legacy-eh=false";
+/// What the unwinding shell adds besides: the archive with the exception tag, which the
+/// unwinding std keeps in its folder.
+const TAG_FLAG: &str = "-C link-arg=-lcpp_exception_tag";
 
 pub fn run(suite: &mut Suite) {
     suite.check(AREA, "builds (cargo build -p wasip2-doctor)", build);
@@ -50,7 +53,7 @@ pub fn run(suite: &mut Suite) {
     );
     suite.check(
         AREA,
-        "the unwinding std without the unwinding flags: panic-strategy fails naming the shell's flags; with them the unwinding probe runs",
+        "the unwinding std without the unwinding flags, or without its exception tag archive: panic-strategy fails naming the shell's flags; with them the unwinding probe catches a panic under plain wasmtime run",
         unwind_std,
     );
     suite.check(
@@ -79,17 +82,27 @@ fn build(ctx: &mut Context) -> CheckResult {
     Ok(Verdict::Proved(binary.display().to_string()))
 }
 
-/// The variables of a healthy environment: the dev shell's, with the wasip2 toolchain and
-/// wasmtime first on a minimal PATH.
-fn healthy_env(ctx: &Context) -> Result<BTreeMap<String, String>> {
-    let (Some(toolchain), Some(wasmtime)) = (&ctx.parts.wasip2_toolchain, &ctx.parts.wasmtime)
-    else {
+/// The wasi-sdk Nix built (the nix-builds area builds it first): the dev shell's own, and
+/// immutable, where the assembled one in the work folder is remade by every run of the parts
+/// area.
+fn shell_sdk(ctx: &mut Context) -> Result<PathBuf> {
+    Ok(store_path(&crate::support::standin::build(
+        ctx,
+        "packages.x86_64-linux.wasi-sdk",
+    )?))
+}
+
+/// The variables of a healthy environment: the dev shell's, with the Nix-built SDK, and the
+/// wasip2 toolchain and wasmtime first on a minimal PATH.
+fn healthy_env(ctx: &mut Context) -> Result<BTreeMap<String, String>> {
+    let (Some(toolchain), Some(wasmtime)) = (
+        ctx.parts.wasip2_toolchain.clone(),
+        ctx.parts.wasmtime.clone(),
+    ) else {
         bail!("needs the wasip2 toolchain and wasmtime (see the parts and rust-std areas)");
     };
-    let Some(sdk) = &ctx.parts.wasi_sdk else {
-        bail!("needs the SDK (see the parts area)");
-    };
-    let mut env = eval_dev_env_with(ctx, sdk, &libclang_argument()?)?;
+    let sdk = shell_sdk(ctx)?;
+    let mut env = eval_dev_env_with(ctx, &sdk, &libclang_argument()?)?;
     env.insert(
         "PATH".into(),
         format!(
@@ -108,6 +121,15 @@ fn healthy_env(ctx: &Context) -> Result<BTreeMap<String, String>> {
         }
     }
     Ok(env)
+}
+
+/// The environment with every value that names `from` naming `to` instead: a shell set up from
+/// another SDK.
+fn with_sdk(env: &BTreeMap<String, String>, from: &Path, to: &Path) -> BTreeMap<String, String> {
+    let (from, to) = (from.display().to_string(), to.display().to_string());
+    env.iter()
+        .map(|(name, value)| (name.clone(), value.replace(&from, &to)))
+        .collect()
 }
 
 /// dev-env.nix's `libclang` argument: Debian's, when installed (else LIBCLANG_PATH stays unset
@@ -223,23 +245,27 @@ struct Case {
     fix_mentions: &'static str,
     /// The doctor's arguments besides `--json` (and `--quick`).
     args: &'static [&'static str],
+    /// Other checks the same cause fails.
+    also: &'static [&'static str],
 }
 
 fn broken(ctx: &mut Context) -> CheckResult {
     if !doctor_binary(ctx).exists() {
         return ctx.missing("the doctor was not built (see the build check)");
     }
-    let (Some(sdk), Some(stage0)) = (ctx.parts.wasi_sdk.clone(), ctx.parts.stage0.clone()) else {
-        return ctx.missing("needs the SDK and the stage-0 toolchain (see the parts area)");
+    let Some(stage0) = ctx.parts.stage0.clone() else {
+        return ctx.missing("needs the stage-0 toolchain (see the parts area)");
     };
     if ctx.parts.wasip2_toolchain.is_none() || ctx.parts.wasmtime.is_none() {
         return ctx.missing("needs the wasip2 toolchain and wasmtime (see the parts area)");
     }
     let base = healthy_env(ctx)?;
+    let sdk = shell_sdk(ctx)?;
     let root = ctx.fresh_dir("doctor-broken")?;
     let mut seen = Vec::new();
 
-    // 1. A WASI_SDK_PATH whose sysroot has only wasip1.
+    // 1. A WASI_SDK_PATH whose sysroot has only wasip1, and every variable of the shell made
+    // from it; its libc++ goes with the wasip2 folder.
     let bad_sdk = root.join("sdk-without-wasip2");
     std::fs::create_dir_all(bad_sdk.join("share/wasi-sysroot/lib/wasm32-wasip1"))?;
     std::os::unix::fs::symlink(sdk.join("bin"), bad_sdk.join("bin"))?;
@@ -247,19 +273,7 @@ fn broken(ctx: &mut Context) -> CheckResult {
         bad_sdk.join("share/wasi-sysroot/lib/wasm32-wasip1/libc.a"),
         b"",
     )?;
-    let mut env = base.clone();
-    // The cc crate's variables follow it, as a shell set up from that SDK would have them.
-    let bad = bad_sdk.display();
-    env.insert("WASI_SDK_PATH".into(), bad.to_string());
-    env.insert(
-        "CC_wasm32_wasip2".into(),
-        format!("{bad}/bin/wasm32-wasip2-clang"),
-    );
-    env.insert("AR_wasm32_wasip2".into(), format!("{bad}/bin/llvm-ar"));
-    env.insert(
-        "CFLAGS_wasm32_wasip2".into(),
-        format!("--sysroot={bad}/share/wasi-sysroot"),
-    );
+    let env = with_sdk(&base, &sdk, &bad_sdk);
     seen.push(expect(
         ctx,
         &env,
@@ -269,6 +283,7 @@ fn broken(ctx: &mut Context) -> CheckResult {
             check: "wasi-sdk",
             fix_mentions: "share/wasi-sysroot/lib/wasm32-wasip2",
             args: &[],
+            also: &["libc++"],
         },
     )?);
 
@@ -296,6 +311,7 @@ fn broken(ctx: &mut Context) -> CheckResult {
             check: "wasmtime",
             fix_mentions: ">= 17",
             args: &[],
+            also: &[],
         },
     )?);
 
@@ -318,6 +334,7 @@ fn broken(ctx: &mut Context) -> CheckResult {
             check: "runner",
             fix_mentions: "CARGO_TARGET_WASM32_WASIP2_RUNNER",
             args: &[],
+            also: &[],
         },
     )?;
     seen.push(no_runner);
@@ -341,6 +358,7 @@ fn broken(ctx: &mut Context) -> CheckResult {
             check: "wasip2-std",
             fix_mentions: "rustup target add wasm32-wasip2",
             args: &[],
+            also: &[],
         },
     )?);
 
@@ -357,6 +375,7 @@ fn broken(ctx: &mut Context) -> CheckResult {
             check: "cxx-variables",
             fix_mentions: "-C link-arg=-lc++abi",
             args: &[],
+            also: &[],
         },
     )?);
 
@@ -378,6 +397,7 @@ fn broken(ctx: &mut Context) -> CheckResult {
             check: "bindgen-variables",
             fix_mentions: "-fvisibility=default",
             args: &[],
+            also: &[],
         },
     )?);
 
@@ -395,6 +415,7 @@ fn broken(ctx: &mut Context) -> CheckResult {
             check: "libclang",
             fix_mentions: "libclang-19-dev",
             args: &[],
+            also: &[],
         },
     )?);
 
@@ -459,7 +480,10 @@ fn judge(
     let others: Vec<String> = checks
         .iter()
         .filter(|(id, c)| {
-            id.as_str() != case.check && !id.starts_with("probe-") && c["status"] == "fail"
+            id.as_str() != case.check
+                && !case.also.contains(&id.as_str())
+                && !id.starts_with("probe-")
+                && c["status"] == "fail"
         })
         .map(|(id, _)| id.clone())
         .collect();
@@ -484,20 +508,14 @@ fn without_libcxx(ctx: &mut Context) -> CheckResult {
     if !doctor_binary(ctx).exists() {
         return ctx.missing("the doctor was not built (see the build check)");
     }
-    let (Some(sdk), Some(toolchain)) = (
-        ctx.parts.wasi_sdk.clone(),
-        ctx.parts.wasip2_toolchain.clone(),
-    ) else {
-        return ctx.missing("needs the SDK and the wasip2 toolchain (see the parts area)");
+    let Some(toolchain) = ctx.parts.wasip2_toolchain.clone() else {
+        return ctx.missing("needs the wasip2 toolchain (see the parts area)");
     };
+    let sdk = shell_sdk(ctx)?;
     let fake = ctx.fresh_dir("doctor-sdk-without-libcxx")?;
     sdk_without_libcxx(&sdk, &fake)?;
-    let mut env = healthy_env(ctx)?;
     // The dev shell's variables over that SDK, as a shell made from it would have them.
-    let real = sdk.display().to_string();
-    for value in env.values_mut() {
-        *value = value.replace(&real, &fake.display().to_string());
-    }
+    let env = with_sdk(&healthy_env(ctx)?, &sdk, &fake);
     let home = ctx.fresh_dir("doctor-sdk-without-libcxx-home")?;
 
     // What the user sees first: a C++ crate's link error, and nothing about the fix.
@@ -529,6 +547,7 @@ fn without_libcxx(ctx: &mut Context) -> CheckResult {
             check: "libc++",
             fix_mentions: "libc++.a,libc++abi.a",
             args: &[],
+            also: &[],
         },
         false,
     )?;
@@ -591,6 +610,7 @@ fn unwind_flags_abort_std(ctx: &mut Context) -> CheckResult {
             check: "panic-strategy",
             fix_mentions: "rust-std-wasip2-unwind",
             args: &[],
+            also: &[],
         },
     )?;
     Ok(Verdict::Proved(format!(
@@ -628,14 +648,30 @@ fn unwind_std(ctx: &mut Context) -> CheckResult {
             check: "panic-strategy",
             fix_mentions: "-Cpanic=unwind",
             args: &[],
+            also: &[],
         },
     )?;
     let key = "CARGO_TARGET_WASM32_WASIP2_RUSTFLAGS";
-    let flags = format!(
-        "{} {UNWIND_FLAGS}",
-        env.get(key).cloned().unwrap_or_default()
+    let shell_flags = env.get(key).cloned().unwrap_or_default();
+    // The unwinding flags without the tag's archive: the link would fail on the tag's import.
+    let mut untagged_env = env.clone();
+    untagged_env.insert(key.into(), format!("{shell_flags} {UNWIND_FLAGS}"));
+    let untagged = expect(
+        ctx,
+        &untagged_env,
+        &root,
+        Case {
+            name: "unwind-std-without-tag",
+            check: "panic-strategy",
+            fix_mentions: TAG_FLAG,
+            args: &[],
+            also: &[],
+        },
+    )?;
+    env.insert(
+        key.into(),
+        format!("{shell_flags} {UNWIND_FLAGS} {TAG_FLAG}"),
     );
-    env.insert(key.into(), flags);
     let (checks, code) = diagnose(ctx, "doctor-unwind-std-agreed", &env, &root, false, &[])?;
     ensure!(
         status(&checks, "probe-unwind") == "pass",
@@ -647,7 +683,7 @@ fn unwind_std(ctx: &mut Context) -> CheckResult {
     );
     let agreed = all_pass(&checks, code)?;
     Ok(Verdict::Proved(format!(
-        "{said}; with {UNWIND_FLAGS}: {agreed:?}"
+        "{said}; {untagged}; with {UNWIND_FLAGS} {TAG_FLAG}: {agreed:?}"
     )))
 }
 
@@ -743,6 +779,7 @@ fn wasip3(ctx: &mut Context) -> CheckResult {
             check: "wasip3-std",
             fix_mentions: "rust-std-wasip3",
             args: P3,
+            also: &[],
         },
     )?;
     let output = ctx.run_unchecked(
