@@ -624,6 +624,9 @@ fn unwind_std(ctx: &mut Context) -> CheckResult {
     }
     // The std built to unwind is another part of the flake; it is used once the suite keeps it
     // here (as it keeps toolchain-wasip2).
+    if ctx.parts.wasip2_toolchain.is_none() || ctx.parts.wasmtime.is_none() {
+        return ctx.missing("needs the wasip2 toolchain and wasmtime (see the parts area)");
+    }
     let unwinding = ctx.work.join("toolchain-wasip2-unwind");
     if !unwinding.join("bin/rustc").exists() {
         return Ok(Verdict::Skipped(format!(
