@@ -1,0 +1,57 @@
+//! The UI-test runner (`ui-tests/run-ui-tests.sh`, run as a Nix build runs it) and what is built
+//! on it: a broken expectation and a stale known failure are both reported; the shard plans of
+//! `tests/ui` fit the source and each shard's derivation takes only its folders; the offline
+//! subset run in shards and merged equals one unsharded run; and wasm32-wasip1 beside wasip2,
+//! its std built by the same from-source scripts. The offline subset itself runs in the Nix
+//! build of `checks.ui-wasip2` (the nix-builds area).
+
+use std::path::PathBuf;
+
+use crate::{Context, Suite};
+
+mod faults;
+mod report_json;
+mod runner;
+mod shard_merge;
+mod shard_plans;
+mod wasip1;
+
+use self::faults::broken_expectation;
+use self::shard_merge::shards_equal_whole;
+use self::shard_plans::shard_plans;
+use self::wasip1::wasip1_beside_wasip2;
+
+const AREA: &str = "ui-tests";
+/// The targets with a folder in ui-tests/, each with a shard plan.
+const TARGETS: [&str; 3] = ["wasm32-wasip1", "wasm32-wasip2", "wasm32-wasip3"];
+
+pub fn run(suite: &mut Suite) {
+    suite.check(
+        AREA,
+        "a broken expectation and a stale known failure are reported",
+        broken_expectation,
+    );
+    suite.check(
+        AREA,
+        "the shard plans (ui-tests/<target>/shards.txt) are ui-report's plans for the source; a stale one is refused; moving one folder changes only its two shards' derivations",
+        shard_plans,
+    );
+    suite.check(
+        AREA,
+        "the offline subset in 2 shards (run-ui-tests.sh --shard, merged by ui-report --plan) equals its unsharded run test by test; a shard run twice or missing is refused",
+        shards_equal_whole,
+    );
+    suite.check(
+        AREA,
+        "wasm32-wasip1 beside wasip2: its std from source (build-std.sh), its offline subset with its known failures, the side-by-side report listing what passes on wasip1 and not on wasip2",
+        wasip1_beside_wasip2,
+    );
+}
+
+fn ui_dir(ctx: &Context) -> PathBuf {
+    target_dir(ctx, "wasm32-wasip2")
+}
+
+fn target_dir(ctx: &Context, target: &str) -> PathBuf {
+    ctx.repo.join("ui-tests").join(target)
+}
