@@ -684,9 +684,11 @@ fn unwind_std(ctx: &mut Context) -> CheckResult {
             .map(Value::to_string)
             .unwrap_or_default()
     );
-    let agreed = all_pass(&checks, code)?;
+    let Verdict::Proved(agreed) = all_pass(&checks, code)? else {
+        bail!("the agreeing unwinding environment was not judged");
+    };
     Ok(Verdict::Proved(format!(
-        "{said}; {untagged}; with {UNWIND_FLAGS} {TAG_FLAG}: {agreed:?}"
+        "{said}; {untagged}; with {UNWIND_FLAGS} {TAG_FLAG}: {agreed}"
     )))
 }
 
