@@ -7,13 +7,13 @@
 //! a component built in two folders has the same bytes.
 
 use std::collections::BTreeMap;
-use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail, ensure};
 
 use crate::context::stdout_text;
 use crate::support::files::copy_tree;
+use crate::support::sdk::sdk_without_libcxx;
 use crate::support::toolchain::{cargo, eval_dev_env_with, nix_string};
 use crate::wasm::expect_component;
 use crate::{CheckResult, Context, Suite, Verdict};
@@ -242,30 +242,6 @@ fn cxx_bridge(ctx: &mut Context) -> CheckResult {
         "2 tests passed under Wasmtime; the component printed {said:?}; without {}, and with an SDK whose sysroot has no libc++, the linker says {expected:?}",
         CXX_VARIABLES.join(", ")
     )))
-}
-
-/// A copy of the SDK's layout, linked entry by entry, whose wasip2 sysroot lacks libc++.a and
-/// libc++abi.a (the clang wrappers find the SDK from their own path, so they use this one). The
-/// doctor area diagnoses a shell over it.
-pub(crate) fn sdk_without_libcxx(real: &Path, fake: &Path) -> Result<()> {
-    for entry in ["bin", "lib"] {
-        symlink(real.join(entry), fake.join(entry))?;
-    }
-    let sysroot = fake.join("share/wasi-sysroot");
-    std::fs::create_dir_all(sysroot.join("lib"))?;
-    let real_sysroot = real.join("share/wasi-sysroot");
-    symlink(real_sysroot.join("include"), sysroot.join("include"))?;
-    let lib = sysroot.join(format!("lib/{TARGET}"));
-    std::fs::create_dir_all(&lib)?;
-    for entry in std::fs::read_dir(real_sysroot.join(format!("lib/{TARGET}")))? {
-        let entry = entry?;
-        let name = entry.file_name();
-        if name == "libc++.a" || name == "libc++abi.a" {
-            continue;
-        }
-        symlink(entry.path(), lib.join(name))?;
-    }
-    Ok(())
 }
 
 fn bindgen_header(ctx: &mut Context) -> CheckResult {

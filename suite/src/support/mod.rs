@@ -7,6 +7,7 @@ pub mod files;
 pub mod harness;
 pub mod lock;
 pub mod nix_build;
+pub mod sdk;
 pub mod standin;
 pub mod toolchain;
 pub mod ui_selection;

@@ -1,0 +1,129 @@
+//! `--target wasm32-wasip3` with the p2+p3 toolchain Nix builds and the p3 dev env, without the
+//! p3 std, and a target the doctor refuses.
+
+use std::process::Command;
+
+use anyhow::{bail, ensure};
+
+use super::doctor_binary;
+use super::report::{Case, all_pass, diagnose, expect};
+use super::shell::libclang_argument;
+use crate::context::stdout_text;
+use crate::support::standin::{build_expression, expression_for, outputs_file, store_path};
+use crate::support::toolchain::eval_dev_env_with;
+use crate::{CheckResult, Context, Verdict};
+
+/// The doctor's arguments for the p3 checks.
+const P3: &[&str] = &["--target", "wasm32-wasip3"];
+
+pub(super) fn wasip3(ctx: &mut Context) -> CheckResult {
+    if !doctor_binary(ctx).exists() {
+        return ctx.missing("the doctor was not built (see the build check)");
+    }
+    let (Some(wasmtime), Some(p2_toolchain)) = (
+        ctx.parts.wasmtime.clone(),
+        ctx.parts.wasip2_toolchain.clone(),
+    ) else {
+        return ctx.missing("needs wasmtime and the wasip2 toolchain (see the parts area)");
+    };
+    // The p2+p3 toolchain the wasip3 area keeps (its std is a from-source bootstrap run, so an
+    // existing one is used as it is), built by Nix when there is none; the SDK with the p3
+    // drivers as that area builds it.
+    let attribute = "packages.x86_64-linux.rust-std-wasip3";
+    let toolchain = ctx.work.join("toolchain-wasip3");
+    let made = if toolchain.join("bin/rustc").exists() {
+        format!(
+            "the wasip3 area's {}",
+            std::fs::canonicalize(&toolchain)?.display()
+        )
+    } else {
+        build_expression(
+            ctx,
+            attribute,
+            &expression_for(ctx, attribute),
+            Some(&toolchain),
+        )?
+    };
+    let expression = format!(
+        "(import {}).legacyPackages.x86_64-linux.wasip2.wasi-sdk-wasip3",
+        outputs_file(ctx)
+    );
+    let sdk = store_path(&build_expression(
+        ctx,
+        "wasi-sdk-wasip3",
+        &expression,
+        None,
+    )?);
+    let mut env = eval_dev_env_with(
+        ctx,
+        &sdk,
+        &format!(
+            "targets = [ \"wasm32-wasip2\" \"wasm32-wasip3\" ]; {}",
+            libclang_argument()?
+        ),
+    )?;
+    env.insert(
+        "PATH".into(),
+        format!(
+            "{}:{}:/usr/bin:/bin",
+            toolchain.join("bin").display(),
+            wasmtime.join("bin").display()
+        ),
+    );
+    env.insert(
+        "RUSTC".into(),
+        toolchain.join("bin/rustc").display().to_string(),
+    );
+    for name in ["HOME", "TMPDIR", "CARGO_HOME"] {
+        if let Ok(value) = std::env::var(name) {
+            env.insert(name.into(), value);
+        }
+    }
+    let cwd = ctx.fresh_dir("doctor-wasip3")?;
+    let (checks, code) = diagnose(ctx, "doctor-wasip3-healthy", &env, &cwd, false, P3)?;
+    let Verdict::Proved(healthy) = all_pass(&checks, code)? else {
+        bail!("the healthy p3 environment was not judged");
+    };
+    ensure!(
+        checks.contains_key("wasip3-std") && !checks.contains_key("wasip2-std"),
+        "the p3 report should check wasip3-std, not wasip2-std"
+    );
+
+    // The same shell with a toolchain whose std is wasip2's only.
+    let mut without = env.clone();
+    without.insert(
+        "PATH".into(),
+        format!("{}:{}", p2_toolchain.join("bin").display(), env["PATH"]),
+    );
+    without.insert(
+        "RUSTC".into(),
+        p2_toolchain.join("bin/rustc").display().to_string(),
+    );
+    let missing_std = expect(
+        ctx,
+        &without,
+        &cwd,
+        Case {
+            name: "wasip3-without-its-std",
+            check: "wasip3-std",
+            fix_mentions: "rust-std-wasip3",
+            args: P3,
+            also: &[],
+        },
+    )?;
+    let output = ctx.run_unchecked(
+        "doctor-wasip1-refused",
+        Command::new(doctor_binary(ctx)).args(["--target", "wasm32-wasip1"]),
+    )?;
+    let refusal = String::from_utf8_lossy(&output.stderr).trim().to_string();
+    ensure!(
+        output.status.code() == Some(2)
+            && refusal.contains("wasm32-wasip2 (the default), wasm32-wasip3"),
+        "--target wasm32-wasip1 should exit 2 listing the supported targets: {refusal}"
+    );
+    let said = stdout_text(&output);
+    ensure!(said.is_empty(), "a refused target printed a report: {said}");
+    Ok(Verdict::Proved(format!(
+        "p3 with {made}: {healthy}; {missing_std}; --target wasm32-wasip1: exit 2, {refusal:?}"
+    )))
+}
