@@ -1,5 +1,5 @@
 //! What the areas share: the context (parts, pins, folders, how commands run), the harness that
-//! runs and reports checks, and helpers for files, toolchains, flake locks, Nix build
+//! runs and reports checks, and helpers for files, toolchains, SDKs, flake locks, Nix build
 //! environments, UI-test selections and wasm files.
 
 pub mod context;
