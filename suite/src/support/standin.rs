@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use anyhow::{Result, bail};
+use anyhow::{Result, bail, ensure};
 
 use crate::context::{Context, stdout_text, tail};
 
@@ -163,4 +163,33 @@ pub fn ui_subset_expression(ctx: &Context, target: &str) -> anyhow::Result<Strin
 /// The store path at the start of what `build`/`build_expression` say.
 pub fn store_path(built: &str) -> PathBuf {
     PathBuf::from(built.split(':').next().unwrap_or_default())
+}
+
+/// The package as the flake's scope has it, or from its file while the scope does not list it.
+pub fn ui_report_expression(ctx: &Context) -> String {
+    format!(
+        "let s = (import {}).legacyPackages.x86_64-linux.wasip2; in s.ui-report or (s.callPackage {} {{ }})",
+        outputs_file(ctx),
+        ctx.repo.join("nix/packages/ui-report.nix").display()
+    )
+}
+
+/// ui-report as Nix builds it (its own tests run in that build): the program's path.
+pub fn ui_report_binary(ctx: &mut Context) -> Result<PathBuf> {
+    let built = build_expression(ctx, "ui-report", &ui_report_expression(ctx), None)?;
+    let program = store_path(&built).join("bin/ui-report");
+    ensure!(
+        program.is_file(),
+        "the ui-report package has no {}",
+        program.display()
+    );
+    Ok(program)
+}
+
+/// The UI check on the offline subset of `target` as the nix-builds area built it (the same
+/// derivation, so this is the store's copy): its output folder.
+pub fn nix_subset_output(ctx: &mut Context, target: &str) -> Result<PathBuf> {
+    let expression = ui_subset_expression(ctx, target)?;
+    let built = build_expression(ctx, &format!("{target} offline subset"), &expression, None)?;
+    Ok(store_path(&built))
 }

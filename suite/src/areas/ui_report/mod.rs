@@ -21,7 +21,9 @@ use anyhow::{Context as _, Result, bail, ensure};
 use serde_json::{Value, json};
 
 use crate::context::{tail, which};
-use crate::support::standin::{build_expression, outputs_file, store_path, ui_subset_expression};
+use crate::support::standin::{
+    build_expression, store_path, ui_report_expression, ui_subset_expression,
+};
 use crate::{CheckResult, Context, Suite, Verdict};
 
 mod browser;
@@ -52,35 +54,6 @@ pub fn run(suite: &mut Suite) {
             in_browser(ctx, &out)
         },
     );
-}
-
-/// The package as the flake's scope has it, or from its file while the scope does not list it.
-fn ui_report_expression(ctx: &Context) -> String {
-    format!(
-        "let s = (import {}).legacyPackages.x86_64-linux.wasip2; in s.ui-report or (s.callPackage {} {{ }})",
-        outputs_file(ctx),
-        ctx.repo.join("nix/packages/ui-report.nix").display()
-    )
-}
-
-/// ui-report as Nix builds it (its own tests run in that build): the program's path.
-pub fn ui_report_binary(ctx: &mut Context) -> Result<PathBuf> {
-    let built = build_expression(ctx, "ui-report", &ui_report_expression(ctx), None)?;
-    let program = store_path(&built).join("bin/ui-report");
-    ensure!(
-        program.is_file(),
-        "the ui-report package has no {}",
-        program.display()
-    );
-    Ok(program)
-}
-
-/// The UI check on the offline subset of `target` as the nix-builds area built it (the same
-/// derivation, so this is the store's copy): its output folder.
-pub fn nix_subset_output(ctx: &mut Context, target: &str) -> Result<PathBuf> {
-    let expression = ui_subset_expression(ctx, target)?;
-    let built = build_expression(ctx, &format!("{target} offline subset"), &expression, None)?;
-    Ok(store_path(&built))
 }
 
 /// Builds ui-report, then the UI check on the offline subset with it; returns the check's output.

@@ -10,8 +10,8 @@ use anyhow::ensure;
 use super::report_json::{outcomes, plan_lines, read_json, ui_report_build};
 use super::runner::{inputs, run_script};
 use super::ui_dir;
-use crate::areas::ui_report::{nix_subset_output, ui_report_binary};
 use crate::context::stdout_text;
+use crate::support::standin::{nix_subset_output, ui_report_binary};
 use crate::support::ui_selection::read_selection;
 use crate::{CheckResult, Context, Verdict};
 

@@ -9,8 +9,8 @@ use serde_json::Value;
 
 use super::report_json::plan_lines;
 use super::{TARGETS, target_dir};
-use crate::areas::ui_report::ui_report_binary;
 use crate::context::stdout_text;
+use crate::support::standin::ui_report_binary;
 use crate::support::standin::{outputs_file, sandboxed_nix};
 use crate::{CheckResult, Context, Verdict};
 

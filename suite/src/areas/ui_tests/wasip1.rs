@@ -10,9 +10,9 @@ use anyhow::{Result, bail, ensure};
 use super::report_json::{outcomes, read_json, ui_report_build};
 use super::runner::{Inputs, run_script};
 use super::target_dir;
-use crate::areas::ui_report::{nix_subset_output, ui_report_binary};
 use crate::context::stdout_text;
 use crate::support::nix_build::in_build_phase;
+use crate::support::standin::{nix_subset_output, ui_report_binary};
 use crate::support::toolchain::{bootstrap_config_command, debian_source_args};
 use crate::{CheckResult, Context, Verdict};
 
