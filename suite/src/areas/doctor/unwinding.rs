@@ -7,6 +7,7 @@ use serde_json::Value;
 use super::doctor_binary;
 use super::report::{Case, all_pass, diagnose, expect, status};
 use super::shell::healthy_env;
+use crate::support::standin::{build_expression, expression_for};
 use crate::support::toolchain::cargo_of;
 use crate::{CheckResult, Context, Verdict};
 
@@ -77,18 +78,19 @@ pub(super) fn unwind_std(ctx: &mut Context) -> CheckResult {
     if !doctor_binary(ctx).exists() {
         return ctx.missing("the doctor was not built (see the build check)");
     }
-    // The std built to unwind is another part of the flake; it is used once the suite keeps it
-    // here (as it keeps toolchain-wasip2).
     if ctx.parts.wasip2_toolchain.is_none() || ctx.parts.wasmtime.is_none() {
         return ctx.missing("needs the wasip2 toolchain and wasmtime (see the parts area)");
     }
+    // The flake's unwinding std, built by Nix on the stand-in and kept at the link the
+    // test-runner-unwind area uses: the same derivation, so whichever area comes first builds it.
     let unwinding = ctx.work.join("toolchain-wasip2-unwind");
-    if !unwinding.join("bin/rustc").exists() {
-        return Ok(Verdict::Skipped(format!(
-            "no toolchain with an unwinding std at {} yet (the area that builds packages.rust-std-wasip2-unwind keeps it there); the decision is covered by the doctor's unit tests (checks::unwinding)",
-            unwinding.display()
-        )));
-    }
+    let attribute = "packages.x86_64-linux.rust-std-wasip2-unwind";
+    build_expression(
+        ctx,
+        attribute,
+        &expression_for(ctx, attribute),
+        Some(&unwinding),
+    )?;
     let mut env = healthy_env(ctx)?;
     let path = format!("{}:{}", unwinding.join("bin").display(), env["PATH"]);
     env.insert("PATH".into(), path);
