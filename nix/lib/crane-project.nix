@@ -85,6 +85,12 @@ in
       env = commonArgs.env // { RUSTDOCFLAGS = "--deny warnings"; };
     });
     test = craneLib.cargoTest (commonArgs // { inherit cargoArtifacts; });
+  } // lib.optionalAttrs (target == "wasm32-wasip2") {
+    # Each test in its own Wasmtime process, through the environment's wasi-test-runner, which
+    # fails a #[should_panic] test that libtest on wasm would only report ignored (nextest would
+    # count that as a pass). The wasip3 runner is plain Wasmtime, so wasip3 has no such check.
+    nextest = craneLib.cargoNextest (commonArgs // { inherit cargoArtifacts; });
+  } // {
     # Two independent builds of the component give the same bytes.
     reproducible = pkgs.runCommand "${pname}-reproducible" { } ''
       for wasm in ${package}/bin/*.wasm ${package}/lib/*.wasm; do
@@ -114,6 +120,7 @@ in
       wasip2.lld
       wasip2.wasip2-doctor
       pkgs.wasm-tools
+      pkgs.cargo-nextest
     ];
     env = devEnv;
   };

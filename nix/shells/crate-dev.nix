@@ -15,6 +15,7 @@
 , wasm-tools
 , wit-bindgen
 , wac-cli
+, cargo-nextest
 , wasip2-doctor
 , wasi-test-runner
 , devEnv
@@ -40,6 +41,9 @@ mkShell {
     wasm-tools
     wit-bindgen
     wac-cli
+    # One process per test: a failing test no longer hides the ones after it (with the runner,
+    # a #[should_panic] test libtest would skip fails instead of passing).
+    cargo-nextest
     wasip2-doctor
     wasi-test-runner
   ];

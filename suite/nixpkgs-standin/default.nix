@@ -244,6 +244,8 @@ let
     wasm-tools = tools "wasm-tools" "${parts.wasmTools}/bin/wasm-tools";
     wit-bindgen = tools "wit-bindgen" "${parts.witBindgen}/bin/wit-bindgen";
     wac-cli = hostPackage { pname = "wac-cli"; programs.wac = "${parts.wacCli}/bin/wac"; meta.mainProgram = "wac"; };
+    # The machine's cargo-nextest (preinstalled where the suite runs).
+    cargo-nextest = tools "cargo-nextest" "${parts.cargoNextest}/bin/cargo-nextest";
     nixpkgs-fmt = tools "nixpkgs-fmt" "${parts.nixpkgsFmt}/bin/nixpkgs-fmt";
     deadnix = tools "deadnix" "${parts.deadnix}/bin/deadnix";
     shellcheck = tools "shellcheck" "/usr/bin/shellcheck";

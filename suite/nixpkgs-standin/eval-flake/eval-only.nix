@@ -57,6 +57,7 @@ let
   absent = lib.genAttrs [
     "bash"
     "bintools"
+    "cargo-llvm-cov"
     "gnutar"
     "lndir"
     "makeWrapper"

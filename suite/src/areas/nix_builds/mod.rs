@@ -281,6 +281,7 @@ wasip2-doctor --quick
 (cd c-dependency && cargo run --offline --quiet --target wasm32-wasip2)
 grep -l -F "$CC_wasm32_wasip2" c-dependency/target/wasm32-wasip2/debug/build/*/output >/dev/null && echo "cc used $CC_wasm32_wasip2"
 (cd runner-tests && cargo test --offline --target wasm32-wasip2)
+(cd runner-tests && cargo nextest list --offline --target wasm32-wasip2 > ../nextest-list.txt) && echo "nextest in the shell: $(grep -c runs_as_a_wasip2_component nextest-list.txt) listed through the runner"
 (cd runner-tests && ! env -u CARGO_TARGET_WASM32_WASIP2_RUNNER cargo test --offline --target wasm32-wasip2 2>/dev/null) && echo "without the runner: refused""#;
     let started = Instant::now();
     let output = ctx.run(
@@ -332,6 +333,12 @@ grep -l -F "$CC_wasm32_wasip2" c-dependency/target/wasm32-wasip2/debug/build/*/o
     );
     let cc =
         line_with("cc used ").context("the cc crate did not use the shell's CC_wasm32_wasip2")?;
+    // nextest lists a test binary's tests by running the binary (here under the shell's runner).
+    ensure!(
+        stdout.contains("nextest in the shell: 1 listed through the runner"),
+        "cargo nextest in the shell did not list runner-tests' tests:\n{}",
+        tail(&output, 20)
+    );
     ensure!(
         stdout.contains("without the runner: refused"),
         "cargo test passed without the shell's runner: the tests did not need Wasmtime"
@@ -343,7 +350,7 @@ grep -l -F "$CC_wasm32_wasip2" c-dependency/target/wasm32-wasip2/debug/build/*/o
         expect_component(&work.join(component))?;
     }
     Ok(Verdict::Proved(format!(
-        "in {:.0} s: the doctor's quick checks pass; tests passed under Wasmtime {passed:?} (and not without the runner); the template counted 'a b c' as {counted:?}; C: {c_said:?}, {cc}",
+        "in {:.0} s: the doctor's quick checks pass; tests passed under Wasmtime {passed:?} (and not without the runner); cargo-nextest lists them through the runner; the template counted 'a b c' as {counted:?}; C: {c_said:?}, {cc}",
         started.elapsed().as_secs_f64()
     )))
 }

@@ -109,6 +109,7 @@ pub(super) fn prepare(ctx: &mut Context) -> CheckResult {
         "llvm22Version": llvm22_version(ctx)?,
         "witBindgen": tool_dir("wit-bindgen")?,
         "wacCli": tool_dir("wac")?,
+        "cargoNextest": tool_dir("cargo-nextest")?,
         "cargoRegistryCache": cargo_registry_cache()?,
     });
     std::fs::write(
