@@ -34,6 +34,17 @@ pub(super) fn healthy_env(ctx: &mut Context) -> Result<BTreeMap<String, String>>
     };
     let sdk = shell_sdk(ctx)?;
     let mut env = eval_dev_env_with(ctx, &sdk, &libclang_argument()?)?;
+    put_toolchain_first(&mut env, &toolchain, &wasmtime);
+    Ok(env)
+}
+
+/// The toolchain (as `RUSTC` too) and wasmtime first on a minimal PATH, and the host's HOME,
+/// TMPDIR and CARGO_HOME, over a dev shell's variables.
+pub(super) fn put_toolchain_first(
+    env: &mut BTreeMap<String, String>,
+    toolchain: &Path,
+    wasmtime: &Path,
+) {
     env.insert(
         "PATH".into(),
         format!(
@@ -51,7 +62,6 @@ pub(super) fn healthy_env(ctx: &mut Context) -> Result<BTreeMap<String, String>>
             env.insert(name.into(), value);
         }
     }
-    Ok(env)
 }
 
 /// The environment with every value that names `from` naming `to` instead: a shell set up from

@@ -7,7 +7,7 @@ use anyhow::{bail, ensure};
 
 use super::doctor_binary;
 use super::report::{Case, all_pass, diagnose, expect};
-use super::shell::libclang_argument;
+use super::shell::{libclang_argument, put_toolchain_first};
 use crate::context::stdout_text;
 use crate::support::standin::{build_expression, expression_for, outputs_file, store_path};
 use crate::support::toolchain::eval_dev_env_with;
@@ -62,23 +62,7 @@ pub(super) fn wasip3(ctx: &mut Context) -> CheckResult {
             libclang_argument()?
         ),
     )?;
-    env.insert(
-        "PATH".into(),
-        format!(
-            "{}:{}:/usr/bin:/bin",
-            toolchain.join("bin").display(),
-            wasmtime.join("bin").display()
-        ),
-    );
-    env.insert(
-        "RUSTC".into(),
-        toolchain.join("bin/rustc").display().to_string(),
-    );
-    for name in ["HOME", "TMPDIR", "CARGO_HOME"] {
-        if let Ok(value) = std::env::var(name) {
-            env.insert(name.into(), value);
-        }
-    }
+    put_toolchain_first(&mut env, &toolchain, &wasmtime);
     let cwd = ctx.fresh_dir("doctor-wasip3")?;
     let (checks, code) = diagnose(ctx, "doctor-wasip3-healthy", &env, &cwd, false, P3)?;
     let Verdict::Proved(healthy) = all_pass(&checks, code)? else {
