@@ -193,3 +193,17 @@ pub fn nix_subset_output(ctx: &mut Context, target: &str) -> Result<PathBuf> {
     let built = build_expression(ctx, &format!("{target} offline subset"), &expression, None)?;
     Ok(store_path(&built))
 }
+
+/// The wasi-sdk with the wasm32-wasip3 clang drivers, as the flake's scope builds it: its path.
+pub fn wasi_sdk_wasip3(ctx: &mut Context) -> Result<PathBuf> {
+    let expression = format!(
+        "(import {}).legacyPackages.x86_64-linux.wasip2.wasi-sdk-wasip3",
+        outputs_file(ctx)
+    );
+    Ok(store_path(&build_expression(
+        ctx,
+        "wasi-sdk-wasip3",
+        &expression,
+        None,
+    )?))
+}

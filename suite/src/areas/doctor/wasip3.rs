@@ -9,7 +9,7 @@ use super::doctor_binary;
 use super::report::{Case, all_pass, diagnose, expect};
 use super::shell::{libclang_argument, put_toolchain_first};
 use crate::context::stdout_text;
-use crate::support::standin::{build_expression, expression_for, outputs_file, store_path};
+use crate::support::standin::{build_expression, expression_for, wasi_sdk_wasip3};
 use crate::support::toolchain::eval_dev_env_with;
 use crate::{CheckResult, Context, Verdict};
 
@@ -44,16 +44,7 @@ pub(super) fn wasip3(ctx: &mut Context) -> CheckResult {
             Some(&toolchain),
         )?
     };
-    let expression = format!(
-        "(import {}).legacyPackages.x86_64-linux.wasip2.wasi-sdk-wasip3",
-        outputs_file(ctx)
-    );
-    let sdk = store_path(&build_expression(
-        ctx,
-        "wasi-sdk-wasip3",
-        &expression,
-        None,
-    )?);
+    let sdk = wasi_sdk_wasip3(ctx)?;
     let mut env = eval_dev_env_with(
         ctx,
         &sdk,

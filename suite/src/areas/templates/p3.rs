@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use anyhow::{Result, ensure};
 
 use crate::Context;
-use crate::support::standin::{build_expression, expression_for, outputs_file, store_path};
+use crate::support::standin::{build_expression, expression_for, wasi_sdk_wasip3};
 use crate::support::toolchain::eval_dev_env_with;
 
 pub(super) const TARGET: &str = "wasm32-wasip3";
@@ -21,15 +21,7 @@ pub(super) fn toolchain(ctx: &mut Context) -> Result<(PathBuf, BTreeMap<String, 
     let attribute = "packages.x86_64-linux.rust-std-wasip3";
     let link = ctx.work.join("toolchain-wasip3");
     build_expression(ctx, attribute, &expression_for(ctx, attribute), Some(&link))?;
-    let sdk = store_path(&build_expression(
-        ctx,
-        "wasi-sdk-wasip3",
-        &format!(
-            "(import {}).legacyPackages.x86_64-linux.wasip2.wasi-sdk-wasip3",
-            outputs_file(ctx)
-        ),
-        None,
-    )?);
+    let sdk = wasi_sdk_wasip3(ctx)?;
     let env = eval_dev_env_with(
         ctx,
         &sdk,

@@ -16,7 +16,9 @@ use serde_json::json;
 
 use crate::context::{stdout_text, which};
 use crate::support::files::copy_tree;
-use crate::support::standin::{build_expression, expression_for, outputs_file, store_path};
+use crate::support::standin::{
+    build_expression, expression_for, outputs_file, store_path, wasi_sdk_wasip3,
+};
 use crate::support::toolchain::{bootstrap_config_command, hello_component};
 use crate::support::toolchain::{cargo_of, eval_dev_env_with, host_triple};
 use crate::support::ui_selection::{read_selection, run_pass_tests};
@@ -142,16 +144,7 @@ fn runner(env: &BTreeMap<String, String>, dir: &Path, wasm: &str) -> Result<Comm
 /// `nix/lib/dev-env.nix` for both targets, with the SDK Nix built with the p3 drivers (built
 /// with rust-std-wasip3, so in the store already) and the suite's wasmtime.
 fn dev_env(ctx: &mut Context) -> Result<BTreeMap<String, String>> {
-    let expression = format!(
-        "(import {}).legacyPackages.x86_64-linux.wasip2.wasi-sdk-wasip3",
-        outputs_file(ctx)
-    );
-    let sdk = store_path(&build_expression(
-        ctx,
-        "wasi-sdk-wasip3",
-        &expression,
-        None,
-    )?);
+    let sdk = wasi_sdk_wasip3(ctx)?;
     let targets: Vec<String> = TARGETS.iter().map(|t| format!("\"{t}\"")).collect();
     let env = eval_dev_env_with(ctx, &sdk, &format!("targets = [ {} ];", targets.join(" ")))?;
     for name in ["CC_wasm32_wasip3", "CXX_wasm32_wasip3", "AR_wasm32_wasip3"] {
