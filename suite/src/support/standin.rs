@@ -83,7 +83,13 @@ pub fn build_expression(
     let mut command = sandboxed_nix(ctx, "nix-build");
     command.arg(&drv).arg("--keep-failed");
     match link {
-        Some(link) => command.arg("--out-link").arg(link),
+        Some(link) => {
+            // A folder an earlier form of the suite left there would make Nix refuse the link.
+            if link.symlink_metadata().is_ok_and(|m| m.is_dir()) {
+                std::fs::remove_dir_all(link)?;
+            }
+            command.arg("--out-link").arg(link)
+        }
         None => command.arg("--no-out-link"),
     };
     let output = ctx.run_unchecked("nix-build", &mut command)?;
@@ -142,8 +148,12 @@ pub fn du(ctx: &Context, path: &Path) -> Result<String> {
 }
 
 /// The UI-test check of `target` on its offline subset (`ui-tests/<target>/offline-subset.txt`),
-/// as one expression, so that every area that needs it asks Nix for the same derivation.
+/// as one expression, so that every area that needs it asks Nix for the same derivation: the
+/// scope's `ui-wasip1`, `ui-wasip2` or `ui-wasip3`.
 pub fn ui_subset_expression(ctx: &Context, target: &str) -> anyhow::Result<String> {
+    let Some(short) = target.strip_prefix("wasm32-") else {
+        bail!("{target} is not a wasm32 target of ui-tests/");
+    };
     let file = ctx
         .repo
         .join("ui-tests")
@@ -154,7 +164,7 @@ pub fn ui_subset_expression(ctx: &Context, target: &str) -> anyhow::Result<Strin
         .map(|path| format!("\"{path}\""))
         .collect();
     Ok(format!(
-        "(import {}).legacyPackages.x86_64-linux.wasip2.ui-wasip2.override {{ pname = \"ui-wasip2-offline-subset\"; paths = [ {} ]; }}",
+        "(import {}).legacyPackages.x86_64-linux.wasip2.ui-{short}.override {{ pname = \"ui-{short}-offline-subset\"; paths = [ {} ]; }}",
         outputs_file(ctx),
         paths.join(" ")
     ))
@@ -186,12 +196,62 @@ pub fn ui_report_binary(ctx: &mut Context) -> Result<PathBuf> {
     Ok(program)
 }
 
-/// The UI check on the offline subset of `target` as the nix-builds area built it (the same
-/// derivation, so this is the store's copy): its output folder.
-pub fn nix_subset_output(ctx: &mut Context, target: &str) -> Result<PathBuf> {
+/// The UI check of `target` on its offline subset as Nix builds it (every area asks for the same
+/// derivation, so it is built once): its output and what its report says.
+pub struct UiSubset {
+    pub out: PathBuf,
+    pub report: serde_json::Value,
+    /// Counts, the run-pass tests that ran in Wasmtime, and the build's seconds and size.
+    pub summary: String,
+}
+
+/// Builds the UI check of `target` on its offline subset. Its build fails on an outcome its known
+/// failures do not say; beyond that, the report must be the target's, some test must pass, and
+/// some run-pass test (a program run in Wasmtime) must be among them.
+pub fn ui_subset(ctx: &mut Context, target: &str) -> Result<UiSubset> {
     let expression = ui_subset_expression(ctx, target)?;
     let built = build_expression(ctx, &format!("{target} offline subset"), &expression, None)?;
-    Ok(store_path(&built))
+    let out = store_path(&built);
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json"))?)?;
+    let count = |key: &str| report[key].as_u64().unwrap_or(0);
+    let nothing = serde_json::json!([]);
+    ensure!(
+        report["target"] == target
+            && count("passed") > 0
+            && report["unexpected_failures"] == nothing
+            && report["unexpected_passes"] == nothing,
+        "the Nix-built report of {target} says: {report}"
+    );
+    let Some(source) = ctx.parts.rust_source.clone() else {
+        bail!("no prepared source to find the run-pass tests in (see the rust-std area)");
+    };
+    let outcomes = std::fs::read_to_string(out.join("outcomes.txt"))?;
+    let selection = ctx
+        .repo
+        .join("ui-tests")
+        .join(target)
+        .join("offline-subset.txt");
+    let selected = crate::support::ui_selection::read_selection(&selection)?;
+    let ran = crate::support::ui_selection::run_pass_tests(&source, &selected)?
+        .iter()
+        .filter(|test| outcomes.lines().any(|line| line == format!("ok {test}")))
+        .count();
+    ensure!(
+        ran > 0,
+        "no run-pass test of {target} passed in the Nix build"
+    );
+    let summary = format!(
+        "{built}; {target} offline subset: {} passed, {} failed (known), {} ignored; {ran} run-pass tests ran in Wasmtime",
+        count("passed"),
+        count("failed"),
+        count("ignored")
+    );
+    Ok(UiSubset {
+        out,
+        report,
+        summary,
+    })
 }
 
 /// The wasi-sdk with the wasm32-wasip3 clang drivers, as the flake's scope builds it: its path.
@@ -206,4 +266,13 @@ pub fn wasi_sdk_wasip3(ctx: &mut Context) -> Result<PathBuf> {
         &expression,
         None,
     )?))
+}
+
+/// `rust-std-wasip3` (the std of wasip2 and wasip3 from one bootstrap run) as Nix builds it, kept
+/// at one link for every area that needs it: the link and what the build said.
+pub fn wasip3_toolchain(ctx: &mut Context) -> Result<(PathBuf, String)> {
+    let attribute = "packages.x86_64-linux.rust-std-wasip3";
+    let link = ctx.work.join("toolchain-wasip3");
+    let built = build_expression(ctx, attribute, &expression_for(ctx, attribute), Some(&link))?;
+    Ok((link, built))
 }

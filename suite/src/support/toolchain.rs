@@ -96,7 +96,7 @@ pub fn cargo_of(toolchain: &Path, env: &BTreeMap<String, String>, dir: &Path) ->
 /// The arguments every bootstrap configuration of the suite shares: Debian's source lacks
 /// compiler-rt's C sources and carries a stale vendor/, and its patched bootstrap wants an
 /// external llvm-config even for a std-only build.
-pub fn debian_source_args(command: &mut Command) {
+fn debian_source_args(command: &mut Command) {
     command.args([
         "--vendor",
         "false",

@@ -9,7 +9,7 @@ use super::doctor_binary;
 use super::report::{Case, all_pass, diagnose, expect};
 use super::shell::{libclang_argument, put_toolchain_first};
 use crate::context::stdout_text;
-use crate::support::standin::{build_expression, expression_for, wasi_sdk_wasip3};
+use crate::support::standin::{wasi_sdk_wasip3, wasip3_toolchain};
 use crate::support::toolchain::eval_dev_env_with;
 use crate::{CheckResult, Context, Verdict};
 
@@ -26,24 +26,9 @@ pub(super) fn wasip3(ctx: &mut Context) -> CheckResult {
     ) else {
         return ctx.missing("needs wasmtime and the wasip2 toolchain (see the parts area)");
     };
-    // The p2+p3 toolchain the wasip3 area keeps (its std is a from-source bootstrap run, so an
-    // existing one is used as it is), built by Nix when there is none; the SDK with the p3
-    // drivers as that area builds it.
-    let attribute = "packages.x86_64-linux.rust-std-wasip3";
-    let toolchain = ctx.work.join("toolchain-wasip3");
-    let made = if toolchain.join("bin/rustc").exists() {
-        format!(
-            "the wasip3 area's {}",
-            std::fs::canonicalize(&toolchain)?.display()
-        )
-    } else {
-        build_expression(
-            ctx,
-            attribute,
-            &expression_for(ctx, attribute),
-            Some(&toolchain),
-        )?
-    };
+    // The p2+p3 toolchain Nix builds (the wasip3 area's, so no second build) and the SDK with the
+    // p3 drivers.
+    let (toolchain, made) = wasip3_toolchain(ctx)?;
     let sdk = wasi_sdk_wasip3(ctx)?;
     let mut env = eval_dev_env_with(
         ctx,

@@ -7,16 +7,13 @@ use std::process::Command;
 use std::time::Instant;
 
 use anyhow::{Context as _, bail, ensure};
-use serde_json::json;
 
 use crate::context::{stdout_text, tail};
 use crate::support::files::{copy_tree, flake_copy};
 use crate::support::standin::{
-    build, build_expression, expression_for, sandboxed_nix, standin_dir, store_path,
-    ui_subset_expression,
+    self, build, build_expression, expression_for, sandboxed_nix, standin_dir, store_path,
 };
 use crate::support::toolchain::hello_component;
-use crate::support::ui_selection::{read_selection, run_pass_tests};
 use crate::wasm::expect_component;
 use crate::{CheckResult, Context, Suite, Verdict};
 
@@ -217,35 +214,9 @@ fn std_runs(ctx: &Context, built: &str) -> CheckResult {
 /// The UI-test check with the offline subset's paths (the flake's check runs the default
 /// selection, which takes minutes more): its report says what ran.
 fn ui_subset(ctx: &mut Context) -> CheckResult {
-    let expression = ui_subset_expression(ctx, "wasm32-wasip2")?;
-    let built = build_expression(ctx, "ui-wasip2 (offline subset)", &expression, None)?;
-    let out = store_path(&built);
-    let report: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("report.json"))?)?;
-    let count = |key: &str| report[key].as_u64().unwrap_or(0);
-    ensure!(
-        count("passed") > 0 && report["unexpected_failures"] == json!([]),
-        "the Nix-built report says: {report}"
-    );
-    // Programs ran in Wasmtime: run-pass tests are among those that passed.
-    let source = ctx
-        .parts
-        .rust_source
-        .clone()
-        .context("no prepared source to find the run-pass tests in")?;
-    let outcomes = std::fs::read_to_string(out.join("outcomes.txt"))?;
-    let selected = read_selection(&ctx.repo.join("ui-tests/wasm32-wasip2/offline-subset.txt"))?;
-    let ran = run_pass_tests(&source, &selected)?
-        .iter()
-        .filter(|test| outcomes.lines().any(|line| line == format!("ok {test}")))
-        .count();
-    ensure!(ran > 0, "no run-pass test passed in the Nix build");
-    Ok(Verdict::Proved(format!(
-        "{built}; {} passed, {} failed (known), {} ignored; {ran} run-pass tests ran in Wasmtime",
-        count("passed"),
-        count("failed"),
-        count("ignored")
-    )))
+    Ok(Verdict::Proved(
+        standin::ui_subset(ctx, "wasm32-wasip2")?.summary,
+    ))
 }
 
 /// The everyday shell as a user enters it (`nix-shell`, Nix 2.8's `nix develop`), with only what

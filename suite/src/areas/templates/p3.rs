@@ -1,5 +1,5 @@
 //! The wasip3 template's toolchain: the flake's `rust-std-wasip3` as Nix builds it on the
-//! stand-in (the same derivation and out-link as the wasip3 area's, so one build serves both),
+//! stand-in (`wasip3_toolchain`, one build for every area),
 //! and `nix/lib/dev-env.nix` for both targets with the SDK that has the p3 clang drivers, as
 //! `lib.craneProject { target = "wasm32-wasip3"; }` gives the template's flake.
 
@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use anyhow::{Result, ensure};
 
 use crate::Context;
-use crate::support::standin::{build_expression, expression_for, wasi_sdk_wasip3};
+use crate::support::standin::{wasi_sdk_wasip3, wasip3_toolchain};
 use crate::support::toolchain::eval_dev_env_with;
 
 pub(super) const TARGET: &str = "wasm32-wasip3";
@@ -18,9 +18,7 @@ pub(super) const RUNNER_FLAGS: &str = "-S p3 -W component-model-async";
 
 /// The joined p2+p3 toolchain and the p3 shell's variables.
 pub(super) fn toolchain(ctx: &mut Context) -> Result<(PathBuf, BTreeMap<String, String>)> {
-    let attribute = "packages.x86_64-linux.rust-std-wasip3";
-    let link = ctx.work.join("toolchain-wasip3");
-    build_expression(ctx, attribute, &expression_for(ctx, attribute), Some(&link))?;
+    let (link, _) = wasip3_toolchain(ctx)?;
     let sdk = wasi_sdk_wasip3(ctx)?;
     let env = eval_dev_env_with(
         ctx,

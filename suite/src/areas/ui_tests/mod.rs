@@ -2,7 +2,7 @@
 //! on it: a broken expectation and a stale known failure are both reported; the shard plans of
 //! `tests/ui` fit the source and each shard's derivation takes only its folders; the offline
 //! subset run in shards and merged equals one unsharded run; and wasm32-wasip1 beside wasip2,
-//! its std built by the same from-source scripts. The offline subset itself runs in the Nix
+//! its std and UI check built by Nix. The offline subset itself runs in the Nix
 //! build of `checks.ui-wasip2` (the nix-builds area).
 
 use std::path::PathBuf;
@@ -43,7 +43,7 @@ pub fn run(suite: &mut Suite) {
     );
     suite.check(
         AREA,
-        "wasm32-wasip1 beside wasip2: its std from source (build-std.sh), its offline subset with its known failures, the side-by-side report listing what passes on wasip1 and not on wasip2",
+        "wasm32-wasip1 beside wasip2: rust-std-wasip1 and ui-wasip1 on its offline subset built by Nix (its known failures hold), the side-by-side report listing what passes on wasip1 and not on wasip2",
         wasip1_beside_wasip2,
     );
 }

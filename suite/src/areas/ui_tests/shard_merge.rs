@@ -11,7 +11,7 @@ use super::report_json::{outcomes, plan_lines, read_json, ui_report_build};
 use super::runner::{inputs, run_script};
 use super::ui_dir;
 use crate::context::stdout_text;
-use crate::support::standin::{nix_subset_output, ui_report_binary};
+use crate::support::standin::{ui_report_binary, ui_subset};
 use crate::support::ui_selection::read_selection;
 use crate::{CheckResult, Context, Verdict};
 
@@ -174,7 +174,11 @@ pub(super) fn shards_equal_whole(ctx: &mut Context) -> CheckResult {
 
     // The substring filters of x.py's paths, which the Nix-built subset uses, run neighbours too:
     // the exact runs hold that subset's tests in these folders, with the same outcomes, and no other.
-    let nix = read_json(&nix_subset_output(ctx, "wasm32-wasip2")?.join("ui-report/report.json"))?;
+    let nix = read_json(
+        &ui_subset(ctx, "wasm32-wasip2")?
+            .out
+            .join("ui-report/report.json"),
+    )?;
     let nix_tests = outcomes(&nix);
     let in_folders = |name: &str| folders.iter().any(|f| name.starts_with(&format!("{f}/")));
     let (inside, outside): (BTreeMap<_, _>, BTreeMap<_, _>) = nix_tests

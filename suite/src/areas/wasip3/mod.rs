@@ -12,16 +12,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context as _, Result, ensure};
-use serde_json::json;
 
 use crate::context::{stdout_text, which};
 use crate::support::files::copy_tree;
-use crate::support::standin::{
-    build_expression, expression_for, outputs_file, store_path, wasi_sdk_wasip3,
-};
+use crate::support::standin::{self, wasi_sdk_wasip3, wasip3_toolchain};
 use crate::support::toolchain::{bootstrap_config_command, hello_component};
 use crate::support::toolchain::{cargo_of, eval_dev_env_with, host_triple};
-use crate::support::ui_selection::{read_selection, run_pass_tests};
 use crate::wasm::expect_component;
 use crate::{CheckResult, Context, Suite, Verdict};
 
@@ -60,16 +56,14 @@ pub fn run(suite: &mut Suite) {
     );
 }
 
-/// The joined toolchain Nix built, kept for the later checks. The templates area builds the same
-/// derivation to the same link for the wasip3 template, so one build serves both.
+/// The joined toolchain Nix built (`wasip3_toolchain`, which the doctor and templates areas
+/// share), kept for the later checks.
 fn toolchain_link(ctx: &Context) -> PathBuf {
     ctx.work.join("toolchain-wasip3")
 }
 
 fn rust_std_wasip3(ctx: &mut Context) -> CheckResult {
-    let attribute = "packages.x86_64-linux.rust-std-wasip3";
-    let link = toolchain_link(ctx);
-    let built = build_expression(ctx, attribute, &expression_for(ctx, attribute), Some(&link))?;
+    let (link, built) = wasip3_toolchain(ctx)?;
     for target in TARGETS {
         let crt = link.join(format!(
             "lib/rustlib/{target}/lib/self-contained/crt1-command.o"
@@ -278,45 +272,7 @@ fn cargo_test(ctx: &mut Context) -> CheckResult {
 
 /// `checks.ui-wasip3` with the offline subset's paths: its report says what ran.
 fn ui_subset(ctx: &mut Context) -> CheckResult {
-    let subset = ctx.repo.join("ui-tests/wasm32-wasip3/offline-subset.txt");
-    let selected = read_selection(&subset)?;
-    let paths: Vec<String> = selected.iter().map(|p| format!("\"{p}\"")).collect();
-    let expression = format!(
-        "(import {}).legacyPackages.x86_64-linux.wasip2.ui-wasip3.override {{ pname = \"ui-wasip3-offline-subset\"; paths = [ {} ]; }}",
-        outputs_file(ctx),
-        paths.join(" ")
-    );
-    let built = build_expression(ctx, "ui-wasip3 (offline subset)", &expression, None)?;
-    let out = store_path(&built);
-    let report: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("report.json"))?)?;
-    let count = |key: &str| report[key].as_u64().unwrap_or(0);
-    ensure!(
-        report["target"] == json!("wasm32-wasip3"),
-        "the report is for {}, not wasm32-wasip3",
-        report["target"]
-    );
-    ensure!(
-        count("passed") > 0 && report["unexpected_failures"] == json!([]),
-        "the Nix-built report says: {report}"
-    );
-    let source = ctx
-        .parts
-        .rust_source
-        .clone()
-        .context("no prepared source to find the run-pass tests in")?;
-    let outcomes = std::fs::read_to_string(out.join("outcomes.txt"))?;
-    let ran = run_pass_tests(&source, &selected)?
-        .iter()
-        .filter(|test| outcomes.lines().any(|line| line == format!("ok {test}")))
-        .count();
-    ensure!(ran > 0, "no run-pass test passed in the Nix build");
-    let line = format!(
-        "wasm32-wasip3 offline subset: {} passed, {} failed (known), {} ignored; {ran} run-pass tests ran in Wasmtime",
-        count("passed"),
-        count("failed"),
-        count("ignored")
-    );
-    println!("[{AREA}] {line}");
-    Ok(Verdict::Proved(format!("{built}; {line}")))
+    let built = standin::ui_subset(ctx, "wasm32-wasip3")?;
+    println!("[{AREA}] {}", built.summary);
+    Ok(Verdict::Proved(built.summary))
 }
