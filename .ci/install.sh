@@ -34,18 +34,20 @@ bash "$here/../suite/scripts/install-trixie-nix.sh" "$WASIP2_OFFLINE_CACHE"
 # removed at the end; the installed binaries are what is cached.
 shared_target=$(mktemp -d "$WASIP2_OFFLINE_CACHE/cargo-tools-build.XXXXXX")
 trap 'rm -rf "$shared_target"' EXIT
-while read -r crate version binary; do
+while read -r crate version binary flags; do
   case "$crate" in '' | '#'*) continue ;; esac
   root="$WASIP2_OFFLINE_CACHE/cargo-tools/$crate-$version"
-  if [ -x "$root/bin/${binary:-$crate}" ]; then
+  if [ -x "$root/bin/${binary:-$crate}" ] && [ "$(cat "$root/install-flags" 2>/dev/null)" = "$flags" ]; then
     echo "install: $crate $version (cached)"
     continue
   fi
-  echo "install: cargo install $crate $version"
+  echo "install: cargo install $crate $version $flags"
   start=$(date +%s)
   rm -rf "$root.partial"
+  # shellcheck disable=SC2086 # the flags are separate words
   cargo install --quiet --locked "$crate" --version "$version" --root "$root.partial" \
-    --target-dir "$shared_target"
+    --target-dir "$shared_target" $flags
+  printf '%s' "$flags" >"$root.partial/install-flags"
   rm -rf "$root" && mv "$root.partial" "$root"
   echo "install: $crate $version took $(($(date +%s) - start)) s"
 done <"$here/cargo-tools.txt"
