@@ -143,19 +143,26 @@ fn fixture(ctx: &Context, name: &str, env: &BTreeMap<String, String>) -> Result<
     Ok(dir)
 }
 
-/// Cargo with `runner` as the target runner, and the Wasmtime of the parts for ours.
+/// Cargo with the wasip2 toolchain, `runner` as the target runner, and the Wasmtime of the parts
+/// for ours.
 fn with_runner(
     ctx: &Context,
     env: &BTreeMap<String, String>,
     dir: &Path,
     runner: &str,
 ) -> Result<Command> {
+    let command = cargo(ctx, env, dir)?;
+    set_runner(ctx, command, runner)
+}
+
+/// `command` (a cargo of some toolchain) with `runner` as the target runner, and the Wasmtime of
+/// the parts for ours.
+fn set_runner(ctx: &Context, mut command: Command, runner: &str) -> Result<Command> {
     let wasmtime = ctx
         .parts
         .wasmtime
         .as_ref()
         .context("no wasmtime (see the parts area)")?;
-    let mut command = cargo(ctx, env, dir)?;
     command
         .env(RUNNER_VARIABLE, runner)
         .env("WASMTIME", wasmtime.join("bin/wasmtime"));

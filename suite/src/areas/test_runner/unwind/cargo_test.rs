@@ -6,7 +6,7 @@ use std::process::Command;
 
 use anyhow::{Context as _, Result};
 
-use super::{RUNNER_VARIABLE, TAG_ARCHIVE, TARGET, build_runner, runner_binary, unwind_toolchain};
+use super::{TAG_ARCHIVE, TARGET, build_runner, runner_binary, set_runner, unwind_toolchain};
 use crate::Context;
 use crate::support::toolchain::{cargo_of, eval_dev_env_with};
 
@@ -48,16 +48,8 @@ pub(super) fn unwind_test(
     dir: &Path,
     runner: &str,
 ) -> Result<Command> {
-    let wasmtime = ctx
-        .parts
-        .wasmtime
-        .as_ref()
-        .context("no wasmtime (see the parts area)")?;
-    let mut command = cargo_of(&unwind_toolchain(ctx), env, dir);
-    command
-        .env(RUNNER_VARIABLE, runner)
-        .env("WASMTIME", wasmtime.join("bin/wasmtime"))
-        .args(["test", "--offline", "--locked", "--target", TARGET]);
+    let mut command = set_runner(ctx, cargo_of(&unwind_toolchain(ctx), env, dir), runner)?;
+    command.args(["test", "--offline", "--locked", "--target", TARGET]);
     Ok(command)
 }
 

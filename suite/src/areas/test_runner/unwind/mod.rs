@@ -6,7 +6,9 @@
 use std::path::PathBuf;
 
 // Imported once here, so that the checks below name the test-runner area's helpers as `super::…`.
-use super::{RUNNER_VARIABLE, TARGET, build_runner, counts, fixture, ours, runner_binary, said};
+use super::{
+    RUNNER_VARIABLE, TARGET, build_runner, counts, fixture, ours, runner_binary, said, set_runner,
+};
 use crate::{Context, Suite};
 
 mod built;
