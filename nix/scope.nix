@@ -8,7 +8,7 @@
 }:
 let
   versions = import ./versions.nix;
-  rust = versions.rust;
+  inherit (versions) rust;
 in
 lib.makeScope pkgs.newScope (self: {
   inherit versions;
@@ -30,7 +30,11 @@ lib.makeScope pkgs.newScope (self: {
   };
   wasmtime = self.callPackage ./packages/wasmtime.nix {
     inherit (pkgs) wasmtime;
-    minimumVersion = versions.minimumWasmtime;
+    minimumVersion = versions.wasmtime.minimum.wasip2;
+  };
+  # wasm32-wasip3 needs a Wasmtime that implements WASI 0.3.0 (>= 46); nixpkgs at the pin has 45.
+  wasmtime-p3 = self.callPackage ./packages/wasmtime-p3.nix {
+    inherit (versions.wasmtime.wasip3) version crateHash cargoHash;
   };
   # Rust 1.95.0 is built with LLVM 22: the from-source compiler links it, the UI tests take its
   # version and targets from its llvm-config (nixpkgs' default at the pin is 21), and wasm-ld
@@ -85,7 +89,7 @@ lib.makeScope pkgs.newScope (self: {
   };
   devEnvWasip3 = self.mkDevEnv {
     wasiSdk = self.wasi-sdk-wasip3;
-    inherit (self) wasmtime;
+    wasmtime = self.wasmtime-p3;
     targets = self.wasip3Targets;
     libclang = self.llvmPackages.libclang.lib;
   };
@@ -136,6 +140,7 @@ lib.makeScope pkgs.newScope (self: {
     target = "wasm32-wasip3";
     toolchain = self.rust-std-wasip3;
     wasi-sdk = self.wasi-sdk-wasip3;
+    wasmtime = self.wasmtime-p3;
   };
   ui-wasip3-full = self.callPackage ./checks/ui-shards.nix {
     uiTests = self.ui-wasip3;

@@ -10,7 +10,7 @@ let
 in
 rustPlatform.buildRustPackage (finalAttrs: {
   pname = manifest.package.name;
-  version = manifest.package.version;
+  inherit (manifest.package) version;
 
   src = import ./workspace-source.nix lib;
   cargoLock.lockFile = ../../Cargo.lock;

@@ -11,9 +11,9 @@ let
     assertMsg = ok: message: ok || throw message;
     versionAtLeast = a: b: builtins.compareVersions a b >= 0;
     versions.major = v: builtins.head (builtins.splitVersion v);
-    concatStringsSep = builtins.concatStringsSep;
+    inherit (builtins) concatStringsSep;
     concatMapStringsSep = sep: f: xs: builtins.concatStringsSep sep (map f xs);
-    attrNames = builtins.attrNames;
+    inherit (builtins) attrNames;
     hasSuffix = suffix: s:
       let
         ls = builtins.stringLength s;
