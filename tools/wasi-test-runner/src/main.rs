@@ -36,7 +36,7 @@ WHAT THE GUEST GETS (and nothing else of the host)
 EXCEPTIONS
     A binary built with Wasm exception handling (an unwinding std: -Cpanic=unwind
     -Ctarget-feature=+exception-handling) carries an exception tag; the runner then passes
-    `-W exceptions=y` (Wasmtime 48 enables them by default; older releases do not).
+    `-W exceptions=y` (on by default from Wasmtime 47 on; 37 to 46 need the flag).
     WASI_TEST_RUNNER_EXCEPTIONS=y or =n overrides the detection.
 
 OTHER VARIABLES

@@ -12,6 +12,10 @@ pub const MINIMUM_RUSTC: Version = Version::new(1, 82, 0);
 /// Wasmtime runs wasip2 components from this release on.
 pub const MINIMUM_WASMTIME: Version = Version::new(17, 0, 0);
 
+/// Wasmtime implements WASI 0.3.0, which wasm32-wasip3 programs import, from this release on
+/// (43 to 45 implement only the release candidate 0.3.0-rc-2026-03-15, which does not link).
+pub const MINIMUM_WASMTIME_WASIP3: Version = Version::new(46, 0, 0);
+
 /// The first wasi-sdk release with a wasm32-wasip2 sysroot. Only named in fixes: an SDK is judged
 /// by its files ([`SDK_FILES`]), since its folder does not say its release.
 pub const MINIMUM_WASI_SDK: u32 = 22;

@@ -90,7 +90,7 @@ impl Target {
     }
 
     /// The Wasmtime options (`-S`, `-W`) the target's components need, each as the option and
-    /// its setting. Wasmtime 48 enables them by default when built with its default features;
+    /// its setting. Wasmtime enables them by default from 46 on, built with its default features;
     /// naming them makes a Wasmtime without them say so.
     pub fn wasmtime_options(self) -> &'static [(&'static str, &'static str)] {
         match self {

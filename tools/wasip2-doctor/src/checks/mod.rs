@@ -36,7 +36,7 @@ pub fn diagnose(env: &Environment, options: Options) -> Vec<Finding> {
     let cargo = toolchain::check_cargo(env);
     let std = toolchain::check_std(env, rustc.as_ref(), target);
     let [component_ld, lld] = linkers::check_linkers(env, rustc.as_ref());
-    let wasmtime = wasmtime::check_wasmtime(env);
+    let wasmtime = wasmtime::check_wasmtime(env, target);
     let sdk = env.var("WASI_SDK_PATH").map(PathBuf::from);
     let sdk_finding = sdk::judge_sdk(sdk.as_deref(), target);
     let cc = sdk::judge_cc_variables(

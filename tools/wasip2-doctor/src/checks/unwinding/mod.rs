@@ -237,7 +237,7 @@ pub fn judge_panic_strategy(
                     format!(
                         "the std and the flags unwind, but {problem}: unwinding components fail to load"
                     ),
-                    "let Wasmtime run exceptions: drop -W exceptions=n (Wasmtime 48 enables them by default; wasi-test-runner passes -W exceptions=y for a binary with an exception tag)",
+                    "let Wasmtime run exceptions: drop -W exceptions=n (Wasmtime enables them by default from 47 on; wasi-test-runner passes -W exceptions=y for a binary with an exception tag)",
                 ),
                 None => Finding::pass(
                     id,
