@@ -60,6 +60,7 @@
         // lib.getAttrs [
           "wasi-sdk"
           "wasmtime"
+          "wasmtime-p3"
           "lld"
           "toolchain"
           "toolchain-fenix"
@@ -93,6 +94,7 @@
           toolchain = pkgs.wasip2.rust-std-wasip3;
           toolchainSource = "std from source";
           wasi-sdk = pkgs.wasip2.wasi-sdk-wasip3;
+          wasmtime = pkgs.wasip2.wasmtime-p3;
           devEnv = pkgs.wasip2.devEnvWasip3;
           targets = pkgs.wasip2.wasip3Targets;
         };

@@ -39,6 +39,29 @@
     };
   };
 
-  # Components (the wasip2 CLI world) run in Wasmtime from 17 on.
-  minimumWasmtime = "17";
+  wasmtime = {
+    # The oldest Wasmtime each use needs; the flake refuses an older one at evaluation.
+    minimum = {
+      # Components of the wasip2 CLI world run from 17 on.
+      wasip2 = "17";
+      # Wasm exception handling as the unwinding std emits it (exnref, `-W exceptions=y`) is
+      # complete from 37 on (Wasmtime's RELEASES.md; on by default only from 47).
+      exceptions = "37";
+      # WASI 0.3.0, which wasm32-wasip3 programs and the `wasip3` crate import, first ships in
+      # 46.0.0 (2026-06-22; 43 to 45 implement only 0.3.0-rc-2026-03-15, and their linker
+      # matches no pre-release to 0.3.0). From 46 on, `-S p3` and component-model-async are on
+      # by default too.
+      wasip3 = "46";
+    };
+    # nixpkgs at the pin has 45.0.x, too old for WASI 0.3.0: for wasm32-wasip3 the flake builds
+    # this release of the crate registry's wasmtime-cli (the release nixpkgs' master had at the
+    # pin's date, 47.0.3 on 2026-07-31, at its newest patch).
+    wasip3 = {
+      version = "47.0.4";
+      # The crate's sha256 as the crate registry's index lists it (`cksum`).
+      crateHash = "sha256-n0rFk54jqgb6EDb2k7lq7hwOMlIWq/2TfAkFBHq7p8M=";
+      # nixpkgs' fetchCargoVendor of the crate's own Cargo.lock.
+      cargoHash = "sha256-P2uQld10OqkFtNyi8F97HrSjYtoUyODYvPPG400ktKI=";
+    };
+  };
 }

@@ -4,7 +4,8 @@
 {
   # A wasi-sdk layout: bin/<target>-clang for each target, bin/llvm-ar, share/wasi-sysroot.
   wasiSdk
-, # A directory with bin/wasmtime.
+, # A directory with bin/wasmtime; where it has a `version` (a package), it is checked to be new
+  # enough for the targets and the panic strategy.
   wasmtime
 , # The Rust targets whose C compiler and runner to set.
   targets ? [ "wasm32-wasip2" ]
@@ -36,8 +37,17 @@ let
   # the linker's search path.
   unwindFlags = " -Cpanic=unwind -Ctarget-feature=+exception-handling -Cllvm-args=-wasm-use-legacy-eh=false -C link-arg=-lcpp_exception_tag";
 
+  # The oldest Wasmtime for what this environment runs (../versions.nix says why each).
+  inherit ((import ../versions.nix).wasmtime) minimum;
+  wasmtimeVersion = wasmtime.version or null;
+  tooOld = needed: wasmtimeVersion != null && builtins.compareVersions wasmtimeVersion needed < 0;
+
   checked =
-    if !(builtins.elem panic [ "abort" "unwind" ]) then
+    if builtins.elem "wasm32-wasip3" targets && tooOld minimum.wasip3 then
+      throw "mkDevEnv: wasm32-wasip3 programs import WASI 0.3.0, which Wasmtime implements from ${minimum.wasip3} on, and the given wasmtime is ${wasmtimeVersion}: pass wasmtime = wasmtime-p3 (this flake's packages.<system>.wasmtime-p3, as devShells.wasip3 does)"
+    else if unwinds && tooOld minimum.exceptions then
+      throw "mkDevEnv: panic = \"unwind\" runs Wasm exception handling, which Wasmtime runs from ${minimum.exceptions} on, and the given wasmtime is ${wasmtimeVersion}: pass this flake's wasmtime (nixpkgs' at the pin) or a newer one"
+    else if !(builtins.elem panic [ "abort" "unwind" ]) then
       throw "mkDevEnv: panic = \"${toString panic}\" is not a strategy: use \"abort\" or \"unwind\""
     else if toolchain == null then
       (if unwinds then
@@ -63,9 +73,9 @@ let
       libTarget = "wasm32-wasip2";
       clangArgs = "--target=wasm32-wasip2";
     };
-    # WASIp3's interfaces and the component model's async ABI (Wasmtime 48: `-S p3`,
-    # `-W component-model-async`). Both are on by default in a Wasmtime built with its default
-    # features; asking for them makes a build without them fail with "support for WASIp3
+    # WASIp3's interfaces and the component model's async ABI (`-S p3`,
+    # `-W component-model-async`). Both are on by default from Wasmtime 46 on, in a build with its
+    # default features; asking for them makes a build without them fail with "support for WASIp3
     # disabled at compile time" instead of at the first p3 import.
     wasm32-wasip3 = {
       cc = "wasm32_wasip3";

@@ -1,4 +1,6 @@
-# nixpkgs' Wasmtime, refused at evaluation when it is too old to run wasip2 components.
+# nixpkgs' Wasmtime (45.0.x at the pin: it runs wasm32-wasip2 components and, with
+# `-W exceptions=y`, the unwinding std), refused at evaluation when it is too old for that.
+# wasm32-wasip3 takes wasmtime-p3 instead (WASI 0.3.0 needs Wasmtime >= 46).
 { lib
 , wasmtime
 , minimumVersion

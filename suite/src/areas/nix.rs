@@ -316,7 +316,7 @@ fn refusals(ctx: &mut Context) -> CheckResult {
     }"#;
     let wasmtime = |version: &str| {
         format!(
-            "let lib = {lib}; in import {nix}/packages/wasmtime.nix {{ inherit lib; minimumVersion = (import {nix}/versions.nix).minimumWasmtime; wasmtime = {{ version = \"{version}\"; }}; }}"
+            "let lib = {lib}; in import {nix}/packages/wasmtime.nix {{ inherit lib; minimumVersion = (import {nix}/versions.nix).wasmtime.minimum.wasip2; wasmtime = {{ version = \"{version}\"; }}; }}"
         )
     };
     let old = eval_unchecked(ctx, "wasmtime-16", &wasmtime("16.0.0"))?;
@@ -327,6 +327,31 @@ fn refusals(ctx: &mut Context) -> CheckResult {
     );
     let pinned = ctx.pins.wasmtime_cli.clone();
     ensure_evaluates(ctx, "wasmtime-pinned", &wasmtime(&pinned))?;
+
+    // mkDevEnv refuses a Wasmtime too old for what the environment runs, naming the fix.
+    let dev_env = |version: &str, more: &str| {
+        format!(
+            "builtins.attrNames (import {nix}/lib/dev-env.nix {{ wasiSdk = \"/sdk\"; wasmtime = {{ version = \"{version}\"; outPath = \"/wasmtime\"; }}; {more} }})"
+        )
+    };
+    let p3 = "targets = [ \"wasm32-wasip2\" \"wasm32-wasip3\" ];";
+    let old_p3 = eval_unchecked(ctx, "dev-env-p3-45", &dev_env(&pinned, p3))?;
+    let p3_message = message_of(&old_p3);
+    ensure!(
+        !old_p3.status.success()
+            && p3_message.contains("WASI 0.3.0")
+            && p3_message.contains("wasmtime-p3"),
+        "mkDevEnv for wasm32-wasip3 accepted wasmtime {pinned}:\n{p3_message}"
+    );
+    ensure_evaluates(ctx, "dev-env-p3-46", &dev_env("46.0.0", p3))?;
+    let unwind = "panic = \"unwind\"; toolchain = { name = \"std\"; panicStrategy = \"unwind\"; };";
+    let old_unwind = eval_unchecked(ctx, "dev-env-unwind-36", &dev_env("36.0.13", unwind))?;
+    ensure!(
+        !old_unwind.status.success() && message_of(&old_unwind).contains("exception handling"),
+        "mkDevEnv with the unwinding std accepted wasmtime 36:\n{}",
+        message_of(&old_unwind)
+    );
+    ensure_evaluates(ctx, "dev-env-unwind-pinned", &dev_env(&pinned, unwind))?;
 
     let wasi_sdk = |system: &str| {
         format!(
@@ -355,8 +380,9 @@ fn refusals(ctx: &mut Context) -> CheckResult {
         "aarch64-darwin maps to the wrong tarball: {url}"
     );
     Ok(Verdict::Proved(format!(
-        "wasmtime 16 refused (\"{}\"), {pinned} accepted; riscv64-linux refused; aarch64-darwin -> {}",
+        "wasmtime 16 refused (\"{}\"), {pinned} accepted; mkDevEnv refuses {pinned} for wasm32-wasip3 (\"{}\") and 36 for the unwinding std, accepts 46 and {pinned}; riscv64-linux refused; aarch64-darwin -> {}",
         first_line_with(&message_of(&old), "needs"),
+        first_line_with(&p3_message, "WASI 0.3.0"),
         url.trim()
             .trim_matches('"')
             .rsplit('/')
