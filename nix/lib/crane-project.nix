@@ -35,7 +35,7 @@ let
   forTarget = {
     wasm32-wasip2 = {
       toolchain = p: p.rust-bin.fromRustupToolchainFile toolchainFile;
-      inherit (wasip2) devEnv wasi-sdk;
+      inherit (wasip2) devEnv wasi-sdk wasmtime;
     };
     wasm32-wasip3 = {
       toolchain = _:
@@ -43,9 +43,11 @@ let
         else throw "lib.craneProject: the wasm32-wasip3 std is built from source for Rust ${pinned} only, and ${toolchainFile} asks for ${channel}: set channel = \"${pinned}\" there";
       devEnv = wasip2.devEnvWasip3;
       wasi-sdk = wasip2.wasi-sdk-wasip3;
+      # WASI 0.3.0 needs Wasmtime >= 46; nixpkgs at the pin has 45.
+      wasmtime = wasip2.wasmtime-p3;
     };
   }.${target} or (throw "lib.craneProject: target = \"${target}\" is not one this flake builds for: use \"wasm32-wasip2\" or \"wasm32-wasip3\"");
-  inherit (forTarget) devEnv;
+  inherit (forTarget) devEnv wasmtime;
   craneLib = (crane.mkLib pkgs).overrideToolchain forTarget.toolchain;
   inherit (craneLib.crateNameFromCargoToml { cargoToml = src + "/Cargo.toml"; }) pname;
 
@@ -58,7 +60,7 @@ let
     CARGO_BUILD_TARGET = target;
     # The runner in the environment is Wasmtime's absolute path; it takes precedence over the
     # `wasmtime` that .cargo/config.toml names for use outside Nix.
-    nativeBuildInputs = [ wasip2.wasmtime ] ++ nativeBuildInputs;
+    nativeBuildInputs = [ wasmtime ] ++ nativeBuildInputs;
     env = devEnv // args.env or { };
   };
   cargoArtifacts = craneLib.buildDepsOnly commonArgs;
@@ -68,10 +70,30 @@ let
     doCheck = false;
   } // extraArgs);
   package = buildComponent { };
-  rebuilt = buildComponent { pname = "${pname}-rebuilt"; };
+  # The same component from nothing shared with `package`: its dependencies compiled again, in
+  # another build folder (a path that leaked into the bytes would differ).
+  rebuiltArgs = commonArgs // {
+    pname = "${pname}-rebuilt";
+    postUnpack = ''
+      mv "$sourceRoot" rebuilt-source
+      sourceRoot=rebuilt-source
+    '';
+  };
+  rebuilt = buildComponent (rebuiltArgs // { cargoArtifacts = craneLib.buildDepsOnly rebuiltArgs; });
+  # Tests build in the dev profile, as `cargo test` in the shell builds them: debug assertions
+  # and overflow checks on. crane's profile is release (its configureCargoCommonVarsHook sets
+  # CARGO_PROFILE=release unless given), which would test an optimised build without them.
+  testArgs = commonArgs // {
+    CARGO_PROFILE = "dev";
+    cargoArtifacts = craneLib.buildDepsOnly (commonArgs // { CARGO_PROFILE = "dev"; pname = "${pname}-test"; });
+    # A caller's `doCheck = false` (meant for the builds) must not empty the test checks: crane's
+    # cargoTest and cargoNextest take doCheck from their arguments.
+    doCheck = true;
+  };
 in
 {
-  inherit craneLib commonArgs cargoArtifacts package;
+  # `wasmtime`: the one the target's components run in (checks that run them take it from here).
+  inherit craneLib commonArgs cargoArtifacts package wasmtime;
 
   checks = {
     build = package;
@@ -84,14 +106,17 @@ in
       inherit cargoArtifacts;
       env = commonArgs.env // { RUSTDOCFLAGS = "--deny warnings"; };
     });
-    test = craneLib.cargoTest (commonArgs // { inherit cargoArtifacts; });
+    test = craneLib.cargoTest testArgs;
   } // lib.optionalAttrs (target == "wasm32-wasip2") {
     # Each test in its own Wasmtime process, through the environment's wasi-test-runner, which
     # fails a #[should_panic] test that libtest on wasm would only report ignored (nextest would
     # count that as a pass). The wasip3 runner is plain Wasmtime, so wasip3 has no such check.
-    nextest = craneLib.cargoNextest (commonArgs // { inherit cargoArtifacts; });
+    # A crate without tests is no failure (nextest's default answer to it is exit code 4).
+    nextest = craneLib.cargoNextest (testArgs // {
+      cargoNextestExtraArgs = "--no-tests=warn ${args.cargoNextestExtraArgs or ""}";
+    });
   } // {
-    # Two independent builds of the component give the same bytes.
+    # Two builds that share nothing but the source and toolchain give the same bytes.
     reproducible = pkgs.runCommand "${pname}-reproducible" { } ''
       for wasm in ${package}/bin/*.wasm ${package}/lib/*.wasm; do
         [ -e "$wasm" ] || continue
@@ -104,18 +129,26 @@ in
   };
 
   # `nix run`: Wasmtime with `wasmtimeArgs` (default: `run` with the current folder preopened) and
-  # the component at `file`, a path in the package such as "bin/app.wasm".
-  app = { file, wasmtimeArgs ? "run --dir ." }: {
+  # the component at `file`, a path in the package such as "bin/app.wasm"; the arguments of
+  # `nix run . -- ARGS` follow the component. With `invoke = true` the first argument is instead
+  # the export to call, `'greet("Ada", "fr")'`, which Wasmtime takes before the component.
+  app = { file, wasmtimeArgs ? "run --dir .", invoke ? false }: {
     type = "app";
-    program = "${pkgs.writeShellScript "${pname}-app" ''
-      exec ${lib.getExe wasip2.wasmtime} ${wasmtimeArgs} ${package}/${file} "$@"
-    ''}";
-    meta.description = "Runs ${file} with wasmtime ${wasmtimeArgs}";
+    program = "${pkgs.writeShellScript "${pname}-app" (if invoke then ''
+      if [ $# -ne 1 ]; then
+        echo "usage: nix run . -- 'EXPORT(ARGS…)', for example 'greet(\"Ada\", \"fr\")': the export of ${file} to call" >&2
+        exit 2
+      fi
+      exec ${lib.getExe wasmtime} ${wasmtimeArgs} --invoke "$1" ${package}/${file}
+    '' else ''
+      exec ${lib.getExe wasmtime} ${wasmtimeArgs} ${package}/${file} "$@"
+    '')}";
+    meta.description = "Runs ${file} with wasmtime ${wasmtimeArgs}${lib.optionalString invoke " --invoke"}";
   };
 
   devShell = craneLib.devShell {
     packages = [
-      wasip2.wasmtime
+      wasmtime
       forTarget.wasi-sdk
       wasip2.lld
       wasip2.wasip2-doctor

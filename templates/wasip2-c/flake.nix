@@ -32,7 +32,7 @@
         in
         project.checks // {
           # The C code runs inside the component: the published Adler-32 of "Wikipedia".
-          smoke = pkgs.runCommand "checksum-smoke" { nativeBuildInputs = [ pkgs.wasip2.wasmtime ]; } ''
+          smoke = pkgs.runCommand "checksum-smoke" { nativeBuildInputs = [ project.wasmtime ]; } ''
             bash ${./scripts/smoke.sh} ${project.package}/bin/checksum.wasm | tee $out
           '';
         });

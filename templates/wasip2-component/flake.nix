@@ -22,7 +22,7 @@
     {
       packages = forAllSystems (pkgs: { default = (projectFor pkgs).package; });
 
-      apps = forAllSystems (pkgs: { default = (projectFor pkgs).app { file = "lib/greeter.wasm"; wasmtimeArgs = "run --invoke"; }; });
+      apps = forAllSystems (pkgs: { default = (projectFor pkgs).app { file = "lib/greeter.wasm"; wasmtimeArgs = "run"; invoke = true; }; });
 
       devShells = forAllSystems (pkgs: { default = (projectFor pkgs).devShell; });
 
@@ -36,7 +36,7 @@
             bash ${./scripts/check-wit.sh} ${project.package}/lib/greeter.wasm ${./wit} greeter | tee $out
           '';
           # The exports answer when called, as a host calls them.
-          smoke = pkgs.runCommand "greeter-smoke" { nativeBuildInputs = [ pkgs.wasip2.wasmtime ]; } ''
+          smoke = pkgs.runCommand "greeter-smoke" { nativeBuildInputs = [ project.wasmtime ]; } ''
             bash ${./scripts/smoke.sh} ${project.package}/lib/greeter.wasm | tee $out
           '';
         });

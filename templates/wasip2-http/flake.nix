@@ -33,7 +33,7 @@
           # Serves the component on a free loopback port, asserts the answers, always stops it.
           smoke = pkgs.runCommand "http-hello-smoke"
             {
-              nativeBuildInputs = [ pkgs.wasip2.wasmtime pkgs.curl ];
+              nativeBuildInputs = [ project.wasmtime pkgs.curl ];
               # It listens on loopback, which the darwin sandbox denies unless allowed.
               __darwinAllowLocalNetworking = true;
             }

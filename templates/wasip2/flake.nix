@@ -32,7 +32,7 @@
         in
         project.checks // {
           # The component counts a file in a preopened folder and standard input.
-          smoke = pkgs.runCommand "wordcount-smoke" { nativeBuildInputs = [ pkgs.wasip2.wasmtime ]; } ''
+          smoke = pkgs.runCommand "wordcount-smoke" { nativeBuildInputs = [ project.wasmtime ]; } ''
             bash ${./scripts/smoke.sh} ${project.package}/bin/wordcount.wasm | tee $out
           '';
         });

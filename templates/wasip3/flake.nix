@@ -41,7 +41,7 @@
         project.checks // {
           # The command greets from a preopened file and by default; the async component's two
           # timers, awaited together, take less time than one after the other.
-          smoke = pkgs.runCommand "p3hello-smoke" { nativeBuildInputs = [ pkgs.wasip2.wasmtime ]; } ''
+          smoke = pkgs.runCommand "p3hello-smoke" { nativeBuildInputs = [ project.wasmtime ]; } ''
             bash ${./scripts/smoke.sh} ${project.package}/bin/p3hello.wasm ${project.package}/lib/timers.wasm | tee $out
           '';
         });
