@@ -12,7 +12,10 @@
 , config ? { }
 }:
 let
-  lib = import ./lib.nix;
+  # nixpkgs' real lib where the suite checked one out (crane needs all of it), else the subset
+  # written here.
+  realLib = builtins.getEnv "WASIP2_STANDIN_LIB";
+  lib = if realLib != "" then import realLib else import ./lib.nix;
 
   partsFile = builtins.getEnv "WASIP2_STANDIN_PARTS";
   parts =
@@ -22,13 +25,18 @@ let
 
   isDarwin = lib.hasSuffix "-darwin" system;
   cpu = builtins.head (builtins.split "-" system);
-  hostPlatform = {
-    inherit system isDarwin;
-    isLinux = !isDarwin;
-    rust.rustcTargetSpec =
-      (if cpu == "aarch64" then "aarch64" else "x86_64")
-      + (if isDarwin then "-apple-darwin" else "-unknown-linux-gnu");
-  };
+  # nixpkgs' description of the platform where the real lib is here, else the fields we read.
+  hostPlatform =
+    if lib ? systems then lib.systems.elaborate system
+    else {
+      inherit system isDarwin;
+      isLinux = !isDarwin;
+      isAarch64 = cpu == "aarch64";
+      isx86_64 = cpu == "x86_64";
+      rust.rustcTargetSpec =
+        (if cpu == "aarch64" then "aarch64" else "x86_64")
+        + (if isDarwin then "-apple-darwin" else "-unknown-linux-gnu");
+    };
 
   # The shell every build runs in, added to the store from the suite's build of it.
   bash = builtins.path { path = parts.bash; name = "bash-5.3-no-readline"; };
@@ -103,7 +111,29 @@ let
 
   # Each URL the flake fetches, and the part that stands in for it here. The hash must be SRI, as
   # nixpkgs' fetchurl wants; it is the real artifact's and so cannot be checked against the part.
-  fetchurl = { url, hash }:
+  # A crate of the crate registry (crane's downloads, a crate as a source) is this machine's
+  # cargo cache's copy, checked against the hash: a flat fixed-output path of the same name and
+  # hash, so the very store path the real download gives.
+  fetchurl = args@{ url, hash ? "", ... }:
+    let
+      crate = builtins.match "https://(static\\.crates\\.io/crates|crates\\.io/api/v1/crates)/([^/]+)/([^/]+)/download" url;
+    in
+    if crate != null then fetchCrateFile args (builtins.elemAt crate 1) (builtins.elemAt crate 2)
+    else fetchPart { inherit url hash; };
+
+  fetchCrateFile = { name ? null, hash ? "", sha256 ? "", ... }: crateName: version:
+    let
+      file = "${parts.cargoRegistryCache}/${crateName}-${version}.crate";
+    in
+    assert lib.assertMsg (builtins.pathExists file) "nixpkgs stand-in: the crate ${crateName} ${version} is not in this machine's cargo cache (${parts.cargoRegistryCache}); `cargo fetch` a lock file that has it";
+    builtins.path {
+      path = file;
+      name = if name != null then name else "${crateName}-${version}.crate";
+      recursive = false;
+      sha256 = if hash != "" then hash else sha256;
+    };
+
+  fetchPart = { url, hash }:
     let
       known = {
         "rustc-${parts.rustVersion}-src.tar.gz" = parts.rustSourceTarball;
@@ -111,14 +141,53 @@ let
         (map (platform: "wasi-sdk-${parts.wasiSdkFullVersion}-${platform}.tar.gz") [ "x86_64-linux" "arm64-linux" "x86_64-macos" "arm64-macos" ])
         (_: parts.wasiSdkTarball);
       file = baseNameOf url;
-    in
-    let
-      part = known.${file} or (throw "nixpkgs stand-in: fetchurl has no part for ${url}; it knows ${lib.concatStringsSep ", " (builtins.attrNames known)}");
+      part = known.${file} or (throw "nixpkgs stand-in: fetchurl has no part for ${url}; it knows ${lib.concatStringsSep ", " (builtins.attrNames known)} and the crate registry's crates");
     in
     assert lib.assertMsg (lib.hasPrefix "sha256-" hash) "fetchurl: ${url}: hash ${hash} is not SRI (sha256-…)";
     assert lib.assertMsg (builtins.pathExists part) "nixpkgs stand-in: the part for ${url}, ${part}, was not made (the offline suite makes it)";
     # A derivation, as nixpkgs' fetchurl gives (not a bare store path), whose output is the part.
     runCommandWith { part = builtins.path { path = part; name = file; }; } file ''cp "$part" $out'';
+
+  # nixpkgs' writeTextFile and makeSetupHook, as crane uses them: a file in the store, and a
+  # package whose nix-support/setup-hook every build that takes it sources, with `@name@`
+  # replaced by each substitution.
+  writeTextFile = { name, text, executable ? false, destination ? "", checkPhase ? "", meta ? { }, ... }:
+    runCommandWith
+      {
+        inherit text executable checkPhase meta destination;
+        passAsFile = [ "text" ];
+        preferLocalBuild = true;
+        allowSubstitutes = false;
+      }
+      name
+      ''
+        target=$out$destination
+        mkdir -p "$(dirname "$target")"
+        cp "$textPath" "$target"
+        if [ -n "$executable" ]; then chmod +x "$target"; fi
+        eval "$checkPhase"
+      '';
+  makeSetupHook = { name ? "hook", substitutions ? { }, propagatedBuildInputs ? [ ], deps ? [ ], meta ? { }, passthru ? { } }: script:
+    runCommandWith
+      ({
+        inherit meta passthru script;
+        substitutionNames = builtins.attrNames substitutions;
+        propagatedBuildInputs = deps ++ propagatedBuildInputs;
+      } // builtins.listToAttrs (map (n: { name = "substitution_${n}"; value = toString substitutions.${n}; }) (builtins.attrNames substitutions)))
+      name
+      ''
+        shopt -u patsub_replacement
+        mkdir -p $out/nix-support
+        text=$(< "$script")
+        for n in $substitutionNames; do
+          value=substitution_$n
+          text=''${text//@$n@/''${!value}}
+        done
+        printf '%s\n' "$text" > $out/nix-support/setup-hook
+        if [ -n "$propagatedBuildInputs" ]; then
+          printf '%s ' $propagatedBuildInputs > $out/nix-support/propagated-build-inputs
+        fi
+      '';
 
   # rustup's official 1.95.0 (the release nixpkgs 26.05 ships as rustc), added to the store
   # without its HTML documentation.
@@ -166,10 +235,46 @@ let
         done
       '';
 
+  # nixpkgs' fetchCargoVendor: a fixed-output stage whose hash is the package's cargoHash (its
+  # name and layout are nixpkgs', so the hash is the one a user's build checks), then the vendor
+  # folder unpacked from it. The crates come from this machine's cargo cache, which the suite
+  # gives the sandbox.
+  fetchCargoVendor = { name, src, hash }:
+    let
+      staging = stdenvNoCC.mkDerivation {
+        name = "${name}-vendor-staging";
+        inherit src;
+        dontConfigure = true;
+        dontFixup = true;
+        cargoCache = parts.cargoRegistryCache;
+        outputHashMode = "recursive";
+        outputHash = hash;
+        buildPhase = "bash ${./stdenv/cargo-vendor-staging.sh} Cargo.lock \"$cargoCache\" \"$out\"";
+        dontInstall = true;
+      };
+    in
+    runCommandWith { inherit staging; } "${name}-vendor" ''
+      mkdir -p $out
+      cp "$staging/Cargo.lock" $out/Cargo.lock
+      for file in "$staging"/tarballs/*.tar.gz; do
+        crate=$(basename "$file" .tar.gz)
+        mkdir -p "$out/$crate"
+        tar xzf "$file" -C "$out/$crate" --strip-components=1
+        printf '{"files":{},"package":"%s"}' "$(sha256sum "$file" | cut -d' ' -f1)" > "$out/$crate/.cargo-checksum.json"
+      done
+    '';
+
   llvm22 = hostPackage { pname = "llvm"; version = parts.llvm22Version; programs.llvm-config = "/usr/lib/llvm-22/bin/llvm-config"; };
 
   base = final: {
-    inherit lib stdenv stdenvNoCC fetchurl;
+    inherit lib stdenv stdenvNoCC fetchurl writeTextFile makeSetupHook hostPlatform;
+    buildPlatform = hostPlatform;
+    targetPlatform = hostPlatform;
+    writeText = name: text: writeTextFile { inherit name text; };
+    # nixpkgs' runCommandLocal is runCommand kept off remote builders.
+    runCommandLocal = name: env: runCommandWith (env // { preferLocalBuild = true; allowSubstitutes = false; }) name;
+    # nixpkgs' hook: HOME becomes the build folder, for tools that write there.
+    writableTmpDirAsHomeHook = makeSetupHook { name = "writable-tmpdir-as-home-hook"; } ./stdenv/writable-tmpdir-as-home.sh;
     newScope = scope: lib.callPackageWith (final // scope);
     callPackage = lib.callPackageWith final;
     runCommand = name: env: runCommandWith env name;
@@ -186,10 +291,16 @@ let
       printf '#!${bash}/bin/bash\n%s\n' "$text" > $out
       chmod +x $out
     '';
-    mkShell = args@{ packages ? [ ], nativeBuildInputs ? [ ], shellHook ? "", ... }:
-      stdenv.mkDerivation (removeAttrs args [ "packages" ] // {
+    # nixpkgs' mkShell: `packages`, and the inputs of each `inputsFrom` derivation (not those
+    # derivations themselves), as the shell's inputs.
+    mkShell = args@{ packages ? [ ], nativeBuildInputs ? [ ], buildInputs ? [ ], inputsFrom ? [ ], shellHook ? "", ... }:
+      let
+        fromInputs = name: builtins.filter (d: !(builtins.elem d inputsFrom)) (builtins.concatLists (map (d: d.${name} or [ ]) inputsFrom));
+      in
+      stdenv.mkDerivation (removeAttrs args [ "packages" "inputsFrom" ] // {
         name = args.name or "nix-shell";
-        nativeBuildInputs = packages ++ nativeBuildInputs;
+        nativeBuildInputs = packages ++ nativeBuildInputs ++ fromInputs "nativeBuildInputs";
+        buildInputs = buildInputs ++ fromInputs "buildInputs";
         inherit shellHook;
         buildCommand = "echo 'a mkShell is for nix-shell and nix develop' > $out";
       });
@@ -202,22 +313,32 @@ let
     # nixpkgs' buildRustPackage as far as our doctor uses it: the lock's crates vendored, a
     # release build with cargoBuildFlags, the tests with cargoTestFlags (doCheck defaults to on),
     # the built programs installed.
+    # nixpkgs' buildRustPackage as far as our packages use it: the crates vendored (from
+    # `cargoLock.lockFile`, or from `cargoHash` through fetchCargoVendor's fixed-output stage),
+    # a release build with cargoBuildFlags, the tests with cargoTestFlags (doCheck defaults to
+    # on), the built programs installed.
     rustPlatform.buildRustPackage = fnOrAttrs:
       stdenv.mkDerivation (finalAttrs:
         let
           attrs = if builtins.isFunction fnOrAttrs then fnOrAttrs finalAttrs else fnOrAttrs;
-          vendor = importCargoLock attrs.cargoLock;
+          vendor =
+            if attrs ? cargoLock then importCargoLock attrs.cargoLock
+            else fetchCargoVendor { name = "${attrs.pname}-${attrs.version}"; inherit (attrs) src; hash = attrs.cargoHash; };
         in
-        removeAttrs attrs [ "cargoLock" ] // {
+        removeAttrs attrs [ "cargoLock" "cargoHash" "buildFeatures" "buildNoDefaultFeatures" ] // {
           nativeBuildInputs = [ rustRelease ] ++ attrs.nativeBuildInputs or [ ];
           doCheck = attrs.doCheck or true;
-          configurePhase = ''
+          configurePhase = attrs.configurePhase or ''
             export CARGO_HOME=$TMPDIR/cargo-home
             mkdir -p $CARGO_HOME
             printf '[source.crates-io]\nreplace-with = "vendored"\n[source.vendored]\ndirectory = "${vendor}"\n' > $CARGO_HOME/config.toml
           '';
           # As nixpkgs' cargo hooks: each phase is the default only where the caller set none.
-          buildPhase = attrs.buildPhase or "cargo build --release --offline --frozen $cargoBuildFlags";
+          # nixpkgs' cargoBuildHook passes the features as `--no-default-features` and
+          # `--features=a,b`.
+          cargoFeatureFlags = lib.optionalString (attrs.buildNoDefaultFeatures or false) "--no-default-features"
+          + lib.optionalString (attrs ? buildFeatures) " --features=${lib.concatStringsSep "," attrs.buildFeatures}";
+          buildPhase = attrs.buildPhase or "cargo build --release --offline --frozen $cargoFeatureFlags $cargoBuildFlags";
           checkPhase = attrs.checkPhase or "cargo test --release --offline --frozen $cargoTestFlags";
           installPhase = attrs.installPhase or ''
             mkdir -p $out/bin
@@ -226,6 +347,11 @@ let
         });
 
     python3 = tools "python3" "/usr/bin/python3";
+    # What crane's builds run besides the stdenv's tools.
+    rsync = tools "rsync" "/usr/bin/rsync";
+    zstd = tools "zstd" "/usr/bin/zstd";
+    jq = tools "jq" "/usr/bin/jq";
+    cargo-llvm-cov = throw "nixpkgs stand-in: cargo-llvm-cov has no part here (crane takes it for coverage only)";
     cmake = tools "cmake" "/usr/bin/cmake";
     ninja = tools "ninja" "/usr/bin/ninja";
     pkg-config = tools "pkg-config" "/usr/bin/pkg-config";
