@@ -1,7 +1,12 @@
-# Wasmtime for wasm32-wasip3, built from the crate registry's wasmtime-cli with its default
-# features, as nixpkgs builds the CLI: nixpkgs at the pin has 45.0.x, which implements only
-# WASI 0.3.0-rc-2026-03-15, so a wasm32-wasip3 program (and the `wasip3` crate) would not start.
-# The crate carries its own Cargo.lock; its dependencies are vendored by nixpkgs' cargoHash.
+# Wasmtime for wasm32-wasip3, built from the crate registry's wasmtime-cli: nixpkgs at the pin
+# has 45.0.x, which implements only WASI 0.3.0-rc-2026-03-15, so a wasm32-wasip3 program (and
+# the `wasip3` crate) would not start. The crate carries its own Cargo.lock; its dependencies
+# are vendored by nixpkgs' cargoHash.
+#
+# No binary cache of nixpkgs has it, so a user builds it (unless this flake's cache serves it):
+# it is built with what running and testing components needs, not the default features' explorer,
+# objdump, wizer, wast, winch, pulley, wasi-nn/-tls/-config/-keyvalue, debugger, profiling and
+# shell completions, which take a third of the build's time.
 { lib
 , rustPlatform
 , fetchurl
@@ -18,6 +23,34 @@ rustPlatform.buildRustPackage (finalAttrs: {
     url = "https://static.crates.io/crates/wasmtime-cli/${finalAttrs.version}/download";
     hash = crateHash;
   };
+
+  buildNoDefaultFeatures = true;
+  buildFeatures = [
+    "run"
+    "serve"
+    "wasi-http"
+    "wat"
+    "cranelift"
+    "parallel-compilation"
+    "pooling-allocator"
+    "cache"
+    "config"
+    "logging"
+    "demangle"
+    "backtrace"
+    "addr2line"
+    "debug-builtins"
+    "component-model"
+    "component-model-async"
+    "threads"
+    "gc"
+    "gc-drc"
+    "gc-null"
+    "gc-copying"
+    "stack-switching"
+    "clap/default"
+    "clap/wrap_help"
+  ];
 
   # The crate's tests need Wasmtime's repository (test programs, spec tests), which the crate
   # does not ship; the build is checked by running it below.

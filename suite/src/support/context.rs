@@ -93,8 +93,11 @@ pub struct Parts {
     pub debian: Option<DebianParts>,
     /// The wasi-sdk-shaped folder made by `suite/scripts/assemble-wasi-sdk.sh`.
     pub wasi_sdk: Option<PathBuf>,
-    /// A directory with `bin/wasmtime`.
+    /// A directory with `bin/wasmtime`: the release nixpkgs has at the pin, from the crate
+    /// registry (`.ci/cargo-tools.txt`).
     pub wasmtime: Option<PathBuf>,
+    /// The flake's `wasmtime-p3` (WASI 0.3.0), built by Nix on the stand-in (nix-builds area).
+    pub wasmtime_p3: Option<PathBuf>,
     /// The stage-0 compiler's toolchain directory (rustup's 1.95.0).
     pub stage0: Option<PathBuf>,
     /// The prepared Rust source tree (with `tests/`).

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use anyhow::{Result, bail, ensure};
+use anyhow::{Context as _, Result, bail, ensure};
 
 use crate::context::{Context, stdout_text, tail};
 
@@ -48,7 +48,29 @@ pub fn sandbox_paths(ctx: &Context) -> Vec<String> {
     .map(String::from)
     .to_vec();
     paths.push(ctx.cache.join("cargo-tools").display().to_string());
+    // The stand-in's fetchCargoVendor copies crates from here in its fixed-output build.
+    if let Ok(cache) = cargo_registry_cache() {
+        paths.push(cache.display().to_string());
+    }
     paths
+}
+
+/// cargo's cache of the crate registry's `.crate` files: the stand-in's crate downloads.
+pub fn cargo_registry_cache() -> Result<PathBuf> {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .context("neither CARGO_HOME nor HOME is set")?;
+    let cache = home.join("registry/cache");
+    std::fs::read_dir(&cache)
+        .with_context(|| format!("reading {}", cache.display()))?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("index.crates.io-"))
+        })
+        .with_context(|| format!("no crates.io cache in {}", cache.display()))
 }
 
 /// Builds one attribute of the flake's outputs on the stand-in; says seconds and output size.
@@ -275,4 +297,51 @@ pub fn wasip3_toolchain(ctx: &mut Context) -> Result<(PathBuf, String)> {
     let link = ctx.work.join("toolchain-wasip3");
     let built = build_expression(ctx, attribute, &expression_for(ctx, attribute), Some(&link))?;
     Ok((link, built))
+}
+
+/// A crate of the crate registry and every crate of the Cargo.lock it ships, in cargo's cache,
+/// where the stand-in's fetchurl and fetchCargoVendor take them from (a package the flake builds
+/// from a registry crate, such as `wasmtime-p3`).
+pub fn fetch_crate_with_lock(ctx: &Context, name: &str, version: &str) -> Result<()> {
+    let cache = cargo_registry_cache().ok();
+    let file = cache
+        .as_ref()
+        .map(|c| c.join(format!("{name}-{version}.crate")));
+    if !file.as_ref().is_some_and(|f| f.exists()) {
+        // cargo has no command that downloads one crate; a project that depends on it does.
+        let probe = ctx.fresh_dir(&format!("crate-fetch/{name}-{version}"))?;
+        std::fs::create_dir_all(probe.join("src"))?;
+        std::fs::write(probe.join("src/lib.rs"), "")?;
+        std::fs::write(
+            probe.join("Cargo.toml"),
+            format!(
+                "[package]\nname = \"crate-fetch\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n[dependencies]\n{name} = \"={version}\"\n"
+            ),
+        )?;
+        ctx.run(
+            "crate-fetch",
+            Command::new("cargo")
+                .args(["fetch", "--manifest-path"])
+                .arg(probe.join("Cargo.toml")),
+        )?;
+    }
+    let file = cargo_registry_cache()?.join(format!("{name}-{version}.crate"));
+    ensure!(file.exists(), "cargo fetch left no {}", file.display());
+    let unpacked = ctx.fresh_dir(&format!("crate-fetch/{name}-{version}-source"))?;
+    ctx.run(
+        "crate-unpack",
+        Command::new("tar")
+            .arg("xzf")
+            .arg(&file)
+            .arg("-C")
+            .arg(&unpacked)
+            .arg("--strip-components=1"),
+    )?;
+    ctx.run(
+        "crate-fetch-lock",
+        Command::new("cargo")
+            .args(["fetch", "--locked", "--manifest-path"])
+            .arg(unpacked.join("Cargo.toml")),
+    )?;
+    Ok(())
 }

@@ -47,6 +47,34 @@ pub fn eval_dev_env_with(
     let Some(wasmtime) = &ctx.parts.wasmtime else {
         bail!("wasmtime is needed (see the parts area)");
     };
+    eval_dev_env_of(ctx, sdk, wasmtime, more)
+}
+
+/// `nix/lib/dev-env.nix` for wasm32-wasip2 and wasm32-wasip3, as `devEnvWasip3`: with `sdk`
+/// (the one with the p3 drivers), the flake's wasmtime-p3 that Nix built (WASI 0.3.0), and
+/// `more` arguments.
+pub fn eval_dev_env_wasip3(
+    ctx: &Context,
+    sdk: &Path,
+    more: &str,
+) -> Result<BTreeMap<String, String>> {
+    let Some(wasmtime) = &ctx.parts.wasmtime_p3 else {
+        bail!("wasmtime-p3 is needed (the nix-builds area builds it)");
+    };
+    eval_dev_env_of(
+        ctx,
+        sdk,
+        wasmtime,
+        &format!("targets = [ \"wasm32-wasip2\" \"wasm32-wasip3\" ]; {more}"),
+    )
+}
+
+fn eval_dev_env_of(
+    ctx: &Context,
+    sdk: &Path,
+    wasmtime: &Path,
+    more: &str,
+) -> Result<BTreeMap<String, String>> {
     if which("nix-instantiate").is_none() {
         bail!("nix-instantiate is not installed (apt-get install nix-bin)");
     }

@@ -10,7 +10,7 @@ use super::report::{Case, all_pass, diagnose, expect};
 use super::shell::{libclang_argument, put_toolchain_first};
 use crate::context::stdout_text;
 use crate::support::standin::{wasi_sdk_wasip3, wasip3_toolchain};
-use crate::support::toolchain::eval_dev_env_with;
+use crate::support::toolchain::eval_dev_env_wasip3;
 use crate::{CheckResult, Context, Verdict};
 
 /// The doctor's arguments for the p3 checks.
@@ -21,23 +21,17 @@ pub(super) fn wasip3(ctx: &mut Context) -> CheckResult {
         return ctx.missing("the doctor was not built (see the build check)");
     }
     let (Some(wasmtime), Some(p2_toolchain)) = (
-        ctx.parts.wasmtime.clone(),
+        ctx.parts.wasmtime_p3.clone(),
         ctx.parts.wasip2_toolchain.clone(),
     ) else {
-        return ctx.missing("needs wasmtime and the wasip2 toolchain (see the parts area)");
+        return ctx
+            .missing("needs wasmtime-p3 (nix-builds area) and the wasip2 toolchain (parts area)");
     };
     // The p2+p3 toolchain Nix builds (the wasip3 area's, so no second build) and the SDK with the
     // p3 drivers.
     let (toolchain, made) = wasip3_toolchain(ctx)?;
     let sdk = wasi_sdk_wasip3(ctx)?;
-    let mut env = eval_dev_env_with(
-        ctx,
-        &sdk,
-        &format!(
-            "targets = [ \"wasm32-wasip2\" \"wasm32-wasip3\" ]; {}",
-            libclang_argument()?
-        ),
-    )?;
+    let mut env = eval_dev_env_wasip3(ctx, &sdk, &libclang_argument()?)?;
     put_toolchain_first(&mut env, &toolchain, &wasmtime);
     let cwd = ctx.fresh_dir("doctor-wasip3")?;
     let (checks, code) = diagnose(ctx, "doctor-wasip3-healthy", &env, &cwd, false, P3)?;

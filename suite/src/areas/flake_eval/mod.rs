@@ -23,6 +23,7 @@ use serde_json::Value;
 use crate::context::{stdout_text, tail, which};
 use crate::{CheckResult, Context, Suite, Verdict};
 
+mod crane_builds;
 mod inputs;
 mod outputs;
 mod trixie;
@@ -50,6 +51,15 @@ const IFD_REFUSAL: &str = "option 'allow-import-from-derivation' is disabled";
 /// the locked owner and repository).
 const MIRRORED_INPUTS: [&str; 3] = ["crane", "rust-overlay", "fenix"];
 const NIXPKGS_LIB_MIRROR: &str = "nix-community+nixpkgs.lib";
+/// The templates whose crane builds this area runs (`every_template_listed` in the templates
+/// area checks that the list of templates/ is nix/templates.nix's).
+const TEMPLATES: [&str; 5] = [
+    "wasip2",
+    "wasip2-c",
+    "wasip2-http",
+    "wasip2-component",
+    "wasip3",
+];
 
 /// What one check hands the next.
 #[derive(Default)]
@@ -97,6 +107,23 @@ pub fn run(suite: &mut Suite) {
         "every template's flake evaluates against this checkout",
         |ctx| templates(ctx, &state),
     );
+    for template in TEMPLATES {
+        suite.check(
+            AREA,
+            &format!("{template}: every check of its nix flake check built with the real crane, and nix build"),
+            |ctx| crane_builds::template_checks(ctx, &state, template),
+        );
+        suite.check(
+            AREA,
+            &format!("{template}: nix run with the arguments its README shows"),
+            |ctx| crane_builds::template_runs(ctx, &state, template),
+        );
+        suite.check(
+            AREA,
+            &format!("{template}: cargo test in its nix develop shell"),
+            |ctx| crane_builds::template_shell(ctx, &state, template),
+        );
+    }
     suite.check(
         AREA,
         "the host's Nix 2.8 store database was not touched",

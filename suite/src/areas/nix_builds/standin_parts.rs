@@ -10,7 +10,7 @@ use serde_json::json;
 
 use crate::context::{package_dir, stdout_text, which};
 use crate::nix_build::Stdenv;
-use crate::support::standin::sandboxed_nix;
+use crate::support::standin::{cargo_registry_cache, fetch_crate_with_lock, sandboxed_nix};
 use crate::{CheckResult, Context, Verdict};
 
 pub(super) fn prepare(ctx: &mut Context) -> CheckResult {
@@ -32,6 +32,12 @@ pub(super) fn prepare(ctx: &mut Context) -> CheckResult {
     };
     let dir = ctx.fresh_dir("nixpkgs-standin")?;
     let versions = nix_versions(ctx)?;
+    // wasmtime-p3 is the crate registry's wasmtime-cli: the crate and its lock's crates must be
+    // in cargo's cache before anything evaluates its source.
+    let wasmtime_p3 = versions["wasmtime"]["wasip3"]["version"]
+        .as_str()
+        .context("nix/versions.nix has no wasmtime.wasip3.version")?;
+    fetch_crate_with_lock(ctx, "wasmtime-cli", wasmtime_p3)?;
     let full_version = versions["wasiSdk"]["fullVersion"]
         .as_str()
         .context("nix/versions.nix has no wasiSdk.fullVersion")?
@@ -201,23 +207,6 @@ fn llvm22_version(ctx: &Context) -> Result<String> {
 
 /// Where cargo keeps the .crate files it downloaded from crates.io: the workspace's crates are
 /// there once `cargo test` has built it.
-fn cargo_registry_cache() -> Result<PathBuf> {
-    let home = std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
-        .context("neither CARGO_HOME nor HOME is set")?;
-    let cache = home.join("registry/cache");
-    std::fs::read_dir(&cache)
-        .with_context(|| format!("reading {}", cache.display()))?
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .find(|p| {
-            p.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with("index.crates.io-"))
-        })
-        .with_context(|| format!("no crates.io cache in {}", cache.display()))
-}
-
 fn nix_versions(ctx: &Context) -> Result<serde_json::Value> {
     let output = ctx.run(
         "nix-versions",

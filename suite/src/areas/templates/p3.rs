@@ -10,7 +10,7 @@ use anyhow::{Result, ensure};
 
 use crate::Context;
 use crate::support::standin::{wasi_sdk_wasip3, wasip3_toolchain};
-use crate::support::toolchain::eval_dev_env_with;
+use crate::support::toolchain::eval_dev_env_wasip3;
 
 pub(super) const TARGET: &str = "wasm32-wasip3";
 /// What the runner for wasm32-wasip3 must ask Wasmtime for.
@@ -20,11 +20,7 @@ pub(super) const RUNNER_FLAGS: &str = "-S p3 -W component-model-async";
 pub(super) fn toolchain(ctx: &mut Context) -> Result<(PathBuf, BTreeMap<String, String>)> {
     let (link, _) = wasip3_toolchain(ctx)?;
     let sdk = wasi_sdk_wasip3(ctx)?;
-    let env = eval_dev_env_with(
-        ctx,
-        &sdk,
-        "targets = [ \"wasm32-wasip2\" \"wasm32-wasip3\" ];",
-    )?;
+    let env = eval_dev_env_wasip3(ctx, &sdk, "")?;
     let runner = env
         .get("CARGO_TARGET_WASM32_WASIP3_RUNNER")
         .map(String::as_str)

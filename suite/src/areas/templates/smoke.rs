@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use anyhow::{Result, bail, ensure};
+use anyhow::{Context as _, Result, bail, ensure};
 
 use super::Smoke;
 use super::http::http_over_loopback;
@@ -13,11 +13,20 @@ use crate::context::{package_dir, stdout_text, tail};
 use crate::nix_build::Stdenv;
 
 /// The template's `scripts/smoke.sh` as its flake's `smoke` check runs it: `runCommand` (no C
-/// compiler) with wasmtime and, for the http template, curl declared; the components are its
-/// arguments.
+/// compiler) with the template's wasmtime (the flake's wasmtime-p3 for wasip3, nixpkgs' release
+/// for the others) and, for the http template, curl declared; the components are its arguments.
 fn run_smoke_script(ctx: &Context, dir: &Path, wasms: &[&Path], smoke: Smoke) -> Result<String> {
-    let Some(wasmtime) = &ctx.parts.wasmtime else {
-        bail!("no wasmtime (see the parts area)");
+    let wasmtime = match smoke {
+        Smoke::P3CommandAndTimers => ctx
+            .parts
+            .wasmtime_p3
+            .as_ref()
+            .context("no wasmtime-p3 (the nix-builds area builds it)")?,
+        _ => ctx
+            .parts
+            .wasmtime
+            .as_ref()
+            .context("no wasmtime (see the parts area)")?,
     };
     let host_inputs: &[&str] = match smoke {
         Smoke::HttpServe => &["curl"],
@@ -144,9 +153,36 @@ fn p3_command_and_timers(ctx: &Context, dir: &Path, wasm: &Path) -> Result<Strin
         "timers.wasm exports {async_run:?}, not only WASIp3's wasi:cli/run@0.3.0"
     );
     let script = run_smoke_script(ctx, dir, &[wasm, &timers], Smoke::P3CommandAndTimers)?;
+    // Why wasm32-wasip3 has a Wasmtime of its own: nixpkgs' release at the pin implements only
+    // WASI 0.3.0's release candidate, and refuses the component.
+    let refused = ctx.run_unchecked(
+        "wasip3-timers-pinned-wasmtime",
+        wasmtime(ctx)?
+            .args([
+                "run",
+                "-C",
+                "cache=n",
+                "-S",
+                "p3",
+                "-W",
+                "component-model-async",
+            ])
+            .arg(&timers),
+    )?;
+    let why = String::from_utf8_lossy(&refused.stderr);
+    ensure!(
+        !refused.status.success() && why.contains("matching implementation was not found"),
+        "nixpkgs' Wasmtime at the pin ran the WASI 0.3.0 component ({}): {why}",
+        refused.status
+    );
     Ok(format!(
-        "p3hello exports {}, timers exports {}; smoke.sh in a Nix build's environment: {script}",
-        command[0], async_run[0]
+        "p3hello exports {}, timers exports {}; smoke.sh in a Nix build's environment (wasmtime-p3): {script}; nixpkgs' Wasmtime refuses timers.wasm (`{}`)",
+        command[0],
+        async_run[0],
+        why.lines()
+            .find(|l| l.contains("matching implementation"))
+            .unwrap_or_default()
+            .trim()
     ))
 }
 

@@ -17,7 +17,7 @@ use crate::context::{stdout_text, which};
 use crate::support::files::copy_tree;
 use crate::support::standin::{self, wasi_sdk_wasip3, wasip3_toolchain};
 use crate::support::toolchain::{bootstrap_config_command, hello_component};
-use crate::support::toolchain::{cargo_of, eval_dev_env_with, host_triple};
+use crate::support::toolchain::{cargo_of, eval_dev_env_wasip3, host_triple};
 use crate::wasm::expect_component;
 use crate::{CheckResult, Context, Suite, Verdict};
 
@@ -136,11 +136,10 @@ fn runner(env: &BTreeMap<String, String>, dir: &Path, wasm: &str) -> Result<Comm
 }
 
 /// `nix/lib/dev-env.nix` for both targets, with the SDK Nix built with the p3 drivers (built
-/// with rust-std-wasip3, so in the store already) and the suite's wasmtime.
+/// with rust-std-wasip3, so in the store already) and the flake's wasmtime-p3.
 fn dev_env(ctx: &mut Context) -> Result<BTreeMap<String, String>> {
     let sdk = wasi_sdk_wasip3(ctx)?;
-    let targets: Vec<String> = TARGETS.iter().map(|t| format!("\"{t}\"")).collect();
-    let env = eval_dev_env_with(ctx, &sdk, &format!("targets = [ {} ];", targets.join(" ")))?;
+    let env = eval_dev_env_wasip3(ctx, &sdk, "")?;
     for name in ["CC_wasm32_wasip3", "CXX_wasm32_wasip3", "AR_wasm32_wasip3"] {
         let value = env
             .get(name)

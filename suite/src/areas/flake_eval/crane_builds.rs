@@ -1,0 +1,491 @@
+//! Every template as a user builds it: each check of its `nix flake check`, `nix build`,
+//! `nix run` with the arguments its README shows, and `cargo test` in its `nix develop` shell.
+//! The real crane at flake.lock's revision does the building, on the stand-in with nixpkgs'
+//! real lib (crane needs all of it), by Nix 2.26 with `sandbox = true`. Its store is kept in the
+//! cache (`nix-2.26-crane`), so a later run on the same machine builds only what changed; a new
+//! machine builds everything. What `nix run` and the shell start runs outside the sandbox, as a
+//! user's does, with that store mounted at /nix/store in a mount namespace of its own.
+
+use super::*;
+use crate::support::standin::{cargo_registry_cache, sandbox_paths};
+
+/// How `nix run` is tried for a template: the app, its arguments, its standard input, and what
+/// its output must contain.
+struct Run {
+    template: &'static str,
+    app: &'static str,
+    args: &'static [&'static str],
+    stdin: &'static str,
+    expect: &'static str,
+}
+
+/// The commands each template's README shows (and, for the component, the export it calls).
+const RUNS: &[Run] = &[
+    Run {
+        template: "wasip2",
+        app: "default",
+        args: &["README.md"],
+        stdin: "",
+        expect: "README.md",
+    },
+    Run {
+        template: "wasip2-c",
+        app: "default",
+        args: &[],
+        stdin: "Wikipedia",
+        expect: "11e60398",
+    },
+    Run {
+        template: "wasip2-component",
+        app: "default",
+        args: &["greet(\"Ada\", \"fr\")"],
+        stdin: "",
+        expect: "ok(\"Bonjour, Ada!\")",
+    },
+    Run {
+        template: "wasip3",
+        app: "default",
+        args: &["--file", "README.md"],
+        stdin: "",
+        expect: "from a component built for WASIp3",
+    },
+    Run {
+        template: "wasip3",
+        app: "timers",
+        args: &[],
+        stdin: "",
+        expect: "awaited together",
+    },
+];
+
+/// The http template's `nix run` serves on 127.0.0.1:8080 until stopped: it runs in a network
+/// namespace of its own (so the port is free), answers one request, and is stopped.
+const HTTP_RUN: &str = r#"
+ip link set lo up
+"$0" >"$1" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null' EXIT
+for _ in $(seq 300); do
+  if answer=$(curl -fsS http://127.0.0.1:8080/hello/Ada 2>/dev/null); then
+    printf '%s\n' "$answer"
+    exit 0
+  fi
+  kill -0 $server 2>/dev/null || { cat "$1"; exit 1; }
+  sleep 0.1
+done
+echo "no answer on 127.0.0.1:8080 within 30 s"; cat "$1"; exit 1
+"#;
+
+pub(super) fn store_root(ctx: &Context) -> PathBuf {
+    ctx.cache.join("nix-2.26-crane")
+}
+
+/// Nix 2.26 with the crane store, the sandbox and the stand-in's inputs: the real crane and
+/// nixpkgs' real lib checked out by `prepare`.
+fn crane_nix(ctx: &Context, state: &State) -> Result<Command> {
+    let program = state.nix.as_ref().context("trixie's Nix was not found")?;
+    let hook = format!("{} __build-remote", program.display());
+    let mut command = nix(ctx, state)?;
+    command
+        .arg("--store")
+        .arg(format!("local?root={}", store_root(ctx).display()))
+        .args(["--option", "build-hook", &hook])
+        .args(["--option", "sandbox", "true"])
+        .args(["--option", "sandbox-paths", &sandbox_paths(ctx).join(" ")])
+        .args(["--option", "system-features", "big-parallel"])
+        .args(["--option", "max-jobs", "2"])
+        .env("WASIP2_STANDIN_CRANE", dir(ctx).join("crane"))
+        .env("WASIP2_STANDIN_LIB", dir(ctx).join("nixpkgs/lib"));
+    Ok(command)
+}
+
+fn outputs_file(ctx: &Context) -> PathBuf {
+    ctx.repo.join("suite/nixpkgs-standin/flake-outputs.nix")
+}
+
+/// Builds one attribute of the stand-in's outputs; prints built or failed, seconds and size.
+fn build(ctx: &Context, state: &State, attribute: &str) -> Result<String> {
+    let started = Instant::now();
+    let output = ctx.run_unchecked(
+        "crane-build",
+        crane_nix(ctx, state)?
+            .args(["build", "--impure", "--no-link", "--print-out-paths", "-L"])
+            .arg("-f")
+            .arg(outputs_file(ctx))
+            .arg(attribute),
+    )?;
+    let seconds = started.elapsed().as_secs_f64();
+    if !output.status.success() {
+        println!("[nix-build] {attribute}: failed after {seconds:.0} s");
+        bail!(
+            "Nix 2.26 failed to build {attribute} ({}):\n{}",
+            output.status,
+            tail(&output, 40)
+        );
+    }
+    let out = stdout_text(&output).trim().to_string();
+    let size = closure_size(ctx, state, &out)?;
+    println!("[nix-build] {attribute}: {seconds:.0} s, {size}");
+    Ok(out)
+}
+
+fn closure_size(ctx: &Context, state: &State, out: &str) -> Result<String> {
+    let mut sizes = Vec::new();
+    for path in out.lines() {
+        let output = ctx.run(
+            "crane-path-info",
+            crane_nix(ctx, state)?
+                .args(["path-info", "--json"])
+                .arg(path),
+        )?;
+        let info: Value = serde_json::from_slice(&output.stdout).context("nix path-info --json")?;
+        let nar = info
+            .as_object()
+            .and_then(|m| m.values().next())
+            .or_else(|| info.as_array().and_then(|a| a.first()))
+            .and_then(|v| v["narSize"].as_u64())
+            .unwrap_or_default();
+        sizes.push(format!("{:.1} MB", nar as f64 / 1e6));
+    }
+    Ok(sizes.join(" + "))
+}
+
+/// The names of an attribute set of the stand-in's outputs.
+fn names(ctx: &Context, state: &State, attribute: &str) -> Result<Vec<String>> {
+    let output = ctx.run(
+        "crane-names",
+        crane_nix(ctx, state)?
+            .args(["eval", "--impure", "--json", "-f"])
+            .arg(outputs_file(ctx))
+            .arg(attribute)
+            .args(["--apply", "builtins.attrNames"]),
+    )?;
+    serde_json::from_slice(&output.stdout).with_context(|| format!("the names of {attribute}"))
+}
+
+/// A command that runs with the crane store at /nix/store, as a user's Nix has it.
+fn with_store(ctx: &Context, net: bool) -> Command {
+    let mut command = Command::new("unshare");
+    command.args(["--mount", "--propagation", "private"]);
+    if net {
+        command.arg("--net");
+    }
+    command.args([
+        "bash",
+        "-c",
+        "mount --bind \"$0\" /nix/store && exec \"$@\"",
+    ]);
+    command.arg(store_root(ctx).join("nix/store"));
+    command
+}
+
+fn prerequisites(ctx: &Context, state: &State) -> Option<Verdict> {
+    if let Some(skip) = ready(state) {
+        return Some(skip);
+    }
+    if cargo_registry_cache().is_err() {
+        return Some(Verdict::Skipped(
+            "no cargo registry cache for crane's crate downloads".into(),
+        ));
+    }
+    if !dir(ctx).join("crane/lib").is_dir() {
+        return Some(Verdict::Skipped("crane was not checked out".into()));
+    }
+    None
+}
+
+/// Every check a template's `nix flake check` runs, built; `nix build` of its package.
+pub(super) fn template_checks(ctx: &mut Context, state: &State, template: &str) -> CheckResult {
+    if let Some(skip) = prerequisites(ctx, state) {
+        return Ok(skip);
+    }
+    fetch_crane_crates(ctx)?;
+    fetch_template_crates(ctx, template)?;
+    let prefix = format!("template-{template}-");
+    let checks: Vec<String> = names(ctx, state, "checks.x86_64-linux")?
+        .into_iter()
+        .filter(|n| n.starts_with(&prefix))
+        .collect();
+    let mine: Vec<String> = names(
+        ctx,
+        state,
+        &format!("templateOutputs.{template}.checks.x86_64-linux"),
+    )?;
+    ensure!(
+        checks.len() == mine.len() && !checks.is_empty(),
+        "the flake's checks {checks:?} are not the template's own {mine:?}"
+    );
+    let started = Instant::now();
+    let mut built = Vec::new();
+    for check in &checks {
+        let out = build(ctx, state, &format!("checks.x86_64-linux.{check}"))?;
+        built.push(format!(
+            "{} ({})",
+            check.trim_start_matches(&prefix),
+            out.len()
+        ));
+    }
+    let package = build(
+        ctx,
+        state,
+        &format!("templateOutputs.{template}.packages.x86_64-linux.default"),
+    )?;
+    let check_build = build(ctx, state, &format!("checks.x86_64-linux.{prefix}build"))?;
+    ensure!(
+        package == check_build,
+        "`nix build` gave {package}, the build check {check_build}"
+    );
+    let wasm: Vec<String> = ["bin", "lib"]
+        .iter()
+        .filter_map(|d| {
+            std::fs::read_dir(
+                store_root(ctx)
+                    .join(package.trim_start_matches('/'))
+                    .join(d),
+            )
+            .ok()
+        })
+        .flatten()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".wasm"))
+        .collect();
+    ensure!(
+        !wasm.is_empty(),
+        "{package} has no bin/*.wasm or lib/*.wasm"
+    );
+    Ok(Verdict::Proved(format!(
+        "{} checks built ({}); nix build: {} with {} in {:.0} s",
+        checks.len(),
+        checks
+            .iter()
+            .map(|c| c.trim_start_matches(&prefix))
+            .collect::<Vec<_>>()
+            .join(", "),
+        package,
+        wasm.join(", "),
+        started.elapsed().as_secs_f64()
+    )))
+}
+
+/// `nix run` of each app with the arguments the template's README shows, in a copy of the
+/// template (the folder a user runs it in).
+pub(super) fn template_runs(ctx: &mut Context, state: &State, template: &str) -> CheckResult {
+    if let Some(skip) = prerequisites(ctx, state) {
+        return Ok(skip);
+    }
+    let folder = ctx.repo.join("templates").join(template);
+    let mut said = Vec::new();
+    if template == "wasip2-http" {
+        let program = app_program(ctx, state, template, "default")?;
+        let log = ctx.work.join("logs/http-nix-run.log");
+        let mut command = with_store(ctx, true);
+        command
+            .args(["bash", "-c", HTTP_RUN])
+            .arg(&program)
+            .arg(&log);
+        let output = ctx.run("http-nix-run", command.current_dir(&folder))?;
+        let answer = stdout_text(&output);
+        ensure!(
+            answer.contains("Hello, Ada"),
+            "GET /hello/Ada answered: {answer}"
+        );
+        said.push(format!(
+            "nix run serves; GET /hello/Ada -> {}",
+            answer.trim()
+        ));
+    }
+    for run in RUNS.iter().filter(|r| r.template == template) {
+        let program = app_program(ctx, state, template, run.app)?;
+        let mut command = with_store(ctx, false);
+        command.arg(&program).args(run.args).current_dir(&folder);
+        let output = run_with_stdin(ctx, &mut command, run.stdin)?;
+        let text = stdout_text(&output);
+        ensure!(
+            output.status.success() && text.contains(run.expect),
+            "nix run .#{} -- {:?} ({}) printed:\n{text}\n{}",
+            run.app,
+            run.args,
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+        said.push(format!(
+            "nix run .#{} -- {} -> {}",
+            run.app,
+            run.args.join(" "),
+            text.lines().last().unwrap_or_default().trim()
+        ));
+    }
+    if template == "wasip2-component" {
+        // Without the export to call, the app says how to name one.
+        let program = app_program(ctx, state, template, "default")?;
+        let output = ctx.run_unchecked("nix-run-usage", with_store(ctx, false).arg(&program))?;
+        let message = String::from_utf8_lossy(&output.stderr);
+        ensure!(
+            output.status.code() == Some(2) && message.contains("greet("),
+            "nix run with no argument ({}): {message}",
+            output.status
+        );
+        said.push("with no argument it exits 2 naming an export to call".into());
+    }
+    ensure!(!said.is_empty(), "no nix run is listed for {template}");
+    Ok(Verdict::Proved(said.join("; ")))
+}
+
+fn app_program(ctx: &Context, state: &State, template: &str, app: &str) -> Result<String> {
+    let attribute = format!("templateOutputs.{template}.apps.x86_64-linux.{app}");
+    let output = ctx.run(
+        "crane-app",
+        crane_nix(ctx, state)?
+            .args(["eval", "--impure", "--json", "-f"])
+            .arg(outputs_file(ctx))
+            .arg(&attribute),
+    )?;
+    let app: Value = serde_json::from_slice(&output.stdout).context("the app's JSON")?;
+    ensure!(app["type"] == "app", "{attribute} is not an app: {app}");
+    let program = app["program"]
+        .as_str()
+        .context("the app has no program")?
+        .to_string();
+    // The program's derivation, built (its closure is the package and Wasmtime).
+    let script = Path::new(&program)
+        .parent()
+        .filter(|p| p != &Path::new("/nix/store"))
+        .map_or(program.clone(), |p| p.display().to_string());
+    ctx.run(
+        "crane-app-build",
+        crane_nix(ctx, state)?
+            .args(["build", "--impure", "--no-link", "-f"])
+            .arg(outputs_file(ctx))
+            .arg(format!("{attribute}.program")),
+    )
+    .or_else(|_| {
+        ctx.run(
+            "crane-app-realise",
+            crane_nix(ctx, state)?
+                .args(["build", "--no-link"])
+                .arg(&script),
+        )
+    })?;
+    Ok(program)
+}
+
+fn run_with_stdin(
+    ctx: &Context,
+    command: &mut Command,
+    stdin: &str,
+) -> Result<std::process::Output> {
+    use std::io::Write as _;
+    use std::process::Stdio;
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .with_context(|| format!("starting {}", crate::context::describe(command)))?;
+    child
+        .stdin
+        .take()
+        .context("no standard input")?
+        .write_all(stdin.as_bytes())?;
+    let output = child.wait_with_output()?;
+    let log = ctx.work.join("logs").join("crane-nix-run.log");
+    let _ = std::fs::write(
+        log,
+        [
+            output.stdout.as_slice(),
+            b"\n--- stderr ---\n",
+            &output.stderr,
+        ]
+        .concat(),
+    );
+    Ok(output)
+}
+
+/// `cargo test` in the template's `nix develop` shell: Nix 2.26's `print-dev-env` of its
+/// devShell, sourced in a copy of the template with the store mounted, as `nix develop -c`.
+pub(super) fn template_shell(ctx: &mut Context, state: &State, template: &str) -> CheckResult {
+    if let Some(skip) = prerequisites(ctx, state) {
+        return Ok(skip);
+    }
+    let copy = ctx.fresh_dir(&format!("crane-shell/{template}"))?;
+    ctx.run(
+        "crane-shell-copy",
+        Command::new("cp")
+            .arg("-rT")
+            .arg(ctx.repo.join("templates").join(template))
+            .arg(&copy),
+    )?;
+    let started = Instant::now();
+    let env = ctx.run(
+        "crane-print-dev-env",
+        crane_nix(ctx, state)?
+            .args(["print-dev-env", "--impure", "-f"])
+            .arg(outputs_file(ctx))
+            .arg(format!(
+                "templateOutputs.{template}.devShells.x86_64-linux.default"
+            )),
+    )?;
+    let env_file = copy.join(".nix-dev-env.sh");
+    std::fs::write(&env_file, &env.stdout)?;
+    let mut command = with_store(ctx, false);
+    command
+        .args([
+            "bash",
+            "-c",
+            "source \"$0\" && cargo test --offline --locked 2>&1",
+        ])
+        .arg(&env_file)
+        .current_dir(&copy)
+        .env("HOME", std::env::var_os("HOME").unwrap_or_default());
+    let output = ctx.run("crane-shell-cargo-test", &mut command)?;
+    let text = stdout_text(&output);
+    let results: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("test result: "))
+        .collect();
+    ensure!(
+        !results.is_empty() && results.iter().all(|l| l.contains(" 0 failed")),
+        "cargo test in the shell:\n{}",
+        tail(&output, 30)
+    );
+    let passed: usize = results
+        .iter()
+        .filter_map(|l| {
+            l.split(". ")
+                .nth(1)?
+                .split(' ')
+                .next()?
+                .parse::<usize>()
+                .ok()
+        })
+        .sum();
+    ensure!(passed > 0, "cargo test ran no test:\n{}", tail(&output, 30));
+    Ok(Verdict::Proved(format!(
+        "cargo test in the dev shell: {passed} passed in {} binaries, 0 failed ({:.0} s)",
+        results.len(),
+        started.elapsed().as_secs_f64()
+    )))
+}
+
+/// The template's crates, in the cargo cache crane's downloads are served from.
+fn fetch_template_crates(ctx: &Context, template: &str) -> Result<()> {
+    ctx.run(
+        "crane-cargo-fetch",
+        Command::new("cargo")
+            .args(["fetch", "--locked", "--manifest-path"])
+            .arg(ctx.repo.join("templates").join(template).join("Cargo.toml")),
+    )?;
+    Ok(())
+}
+
+/// crane's own tool (crane-utils, which writes Cargo.toml files) needs its crates cached too.
+fn fetch_crane_crates(ctx: &Context) -> Result<()> {
+    ctx.run(
+        "crane-utils-fetch",
+        Command::new("cargo")
+            .args(["fetch", "--locked", "--manifest-path"])
+            .arg(dir(ctx).join("crane/pkgs/crane-utils/Cargo.toml")),
+    )?;
+    Ok(())
+}
