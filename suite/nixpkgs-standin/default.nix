@@ -82,13 +82,17 @@ let
     };
 
   # nixpkgs' mkDerivation as far as our files use it: attributes or `finalAttrs:`, `env` merged
-  # into the build's environment, `passthru` and `meta` kept off it, the default builder.
+  # into the build's environment, `passthru` and `meta` kept off it, `outputs`, the default
+  # builder.
   mkDerivationWith = stdenv: initialPath: fnOrAttrs:
     let
       attrs = if builtins.isFunction fnOrAttrs then fnOrAttrs final else fnOrAttrs;
       name = attrs.name or "${attrs.pname}-${attrs.version}";
       drvAttrs = removeAttrs attrs [ "passthru" "meta" "env" ] // (attrs.env or { }) // {
         inherit name system stdenv initialPath;
+        # nixpkgs gives every derivation its outputs (["out"] unless it says), which setup and
+        # `nix develop`'s environment dump read.
+        outputs = attrs.outputs or [ "out" ];
         builder = "${bash}/bin/bash";
         args = [ "-e" ./stdenv/default-builder.sh ];
       };
@@ -277,6 +281,18 @@ let
     writableTmpDirAsHomeHook = makeSetupHook { name = "writable-tmpdir-as-home-hook"; } ./stdenv/writable-tmpdir-as-home.sh;
     newScope = scope: lib.callPackageWith (final // scope);
     callPackage = lib.callPackageWith final;
+    # nixpkgs' splicing for a native build (build = host = target), as crane reads it: each
+    # package set is this one, and a spliced package is the host's (pkgs/top-level/splice.nix
+    # gives the same values natively).
+    pkgs = final;
+    pkgsBuildBuild = final;
+    pkgsBuildHost = final;
+    pkgsBuildTarget = final;
+    pkgsHostHost = final;
+    pkgsHostTarget = final;
+    pkgsTargetTarget = final;
+    splicePackages = { pkgsHostTarget, ... }: pkgsHostTarget;
+    makeScopeWithSplicing' = lib.makeScopeWithSplicing' { inherit (final) splicePackages newScope; };
     runCommand = name: env: runCommandWith env name;
     runCommandCC = name: env: buildCommand: stdenv.mkDerivation (env // { inherit name buildCommand; });
     symlinkJoin = args@{ name, paths, postBuild ? "", ... }:

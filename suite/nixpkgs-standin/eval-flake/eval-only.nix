@@ -64,10 +64,7 @@ let
     "makeBinaryWrapper"
     "libsecret"
     "libiconv"
-    "rsync"
     "statix"
-    "zstd"
-    "writableTmpDirAsHomeHook"
   ]
     missing;
 in
@@ -80,18 +77,6 @@ absent // {
   buildPlatform = platform;
   targetPlatform = platform;
 
-  # nixpkgs' splicing for a native build (build = host = target): each package set is this one,
-  # and a spliced package is the host's (pkgs/top-level/splice.nix gives the same values natively).
-  pkgsBuildBuild = final;
-  pkgsBuildHost = final;
-  pkgsBuildTarget = final;
-  pkgsHostHost = final;
-  pkgsHostTarget = final;
-  pkgsTargetTarget = final;
-  splicePackages = { pkgsHostTarget, ... }: pkgsHostTarget;
-  makeScopeWithSplicing' = lib.makeScopeWithSplicing' { inherit (final) splicePackages newScope; };
-  pkgs = final;
-
   # rust-overlay's rustc component copies nixpkgs' bintools-wrapper scripts from the nixpkgs
   # tree, which is not here: a path that names no file, so only a build would notice.
   path = "/eval-only/nixpkgs-source-tree-is-not-here";
@@ -103,19 +88,15 @@ absent // {
   rustPlatform = prev.rustPlatform // {
     buildRustPackage = fnOrAttrs:
       let
-        # Only pname and cargoLock are read here, which no finalAttrs function takes from itself.
+        # Only pname and cargoLock are read here, which no finalAttrs function takes from itself
+        # (a package with cargoHash instead takes its crates in a fixed-output build).
         attrs = if builtins.isFunction fnOrAttrs then fnOrAttrs { } else fnOrAttrs;
         lock = builtins.fromTOML (builtins.readFile attrs.cargoLock.lockFile);
         cached = p: (p.source or "") != "registry+https://github.com/rust-lang/crates.io-index"
         || builtins.pathExists "${cargoCache}/${p.name}-${p.version}.crate";
       in
-      if builtins.all cached lock.package
+      if !(attrs ? cargoLock) || builtins.all cached lock.package
       then prev.rustPlatform.buildRustPackage fnOrAttrs
       else refusing attrs.pname "crates of its Cargo.lock are not in this machine's cargo cache";
   };
-
-  # nixpkgs' runCommandLocal is runCommand kept off remote builders.
-  runCommandLocal = name: env: prev.runCommand name (env // { preferLocalBuild = true; allowSubstitutes = false; });
-  writeText = name: text: missing "write-text-${name}" // { inherit text; };
-  makeSetupHook = { name, ... }: _script: missing "setup-hook-${name}";
 }

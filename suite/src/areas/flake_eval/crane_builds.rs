@@ -194,6 +194,78 @@ fn prerequisites(ctx: &Context, state: &State) -> Option<Verdict> {
     None
 }
 
+/// The flake's packages the host's Nix 2.8 built already (the nix-builds area): where Nix 2.26
+/// evaluates one to the same output path (the same derivation), its closure is copied into the
+/// crane store instead of built again, as a binary cache would serve it.
+const SHARED_WITH_HOST_STORE: [&str; 3] = ["wasmtime-p3", "rust-std-wasip2", "rust-std-wasip3"];
+
+pub(super) fn seed_from_host_store(ctx: &mut Context, state: &State) -> CheckResult {
+    if let Some(skip) = prerequisites(ctx, state) {
+        return Ok(skip);
+    }
+    let mut copied = Vec::new();
+    let mut not = Vec::new();
+    for package in SHARED_WITH_HOST_STORE {
+        let output = ctx.run(
+            "crane-seed-eval",
+            crane_nix(ctx, state)?
+                .args(["eval", "--impure", "--raw", "-f"])
+                .arg(outputs_file(ctx))
+                .arg(format!("packages.x86_64-linux.{package}.outPath")),
+        )?;
+        let path = stdout_text(&output).trim().to_string();
+        let in_crane_store = store_root(ctx).join(path.trim_start_matches('/')).exists();
+        let valid_on_host = Command::new("nix-store")
+            .args(["--check-validity", &path])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if in_crane_store || !valid_on_host {
+            not.push(format!(
+                "{package} ({})",
+                if in_crane_store {
+                    "already there"
+                } else {
+                    "not built by Nix 2.8 yet"
+                }
+            ));
+            continue;
+        }
+        // Through a local binary cache: Nix 2.8 writes it, Nix 2.26 substitutes from it.
+        let cache = ctx.fresh_dir("crane-seed-cache")?;
+        let cache = format!("file://{}?compression=none", cache.display());
+        ctx.run(
+            "crane-seed-export",
+            ctx.nix("nix").args(["copy", "--to", &cache, &path]),
+        )?;
+        let closure = ctx.run(
+            "crane-seed-closure",
+            Command::new("nix-store").args(["-qR", &path]),
+        )?;
+        let paths = stdout_text(&closure).lines().count();
+        ctx.run(
+            "crane-seed-import",
+            crane_nix(ctx, state)?
+                .args(["copy", "--no-check-sigs", "--from", &cache])
+                .arg(&path),
+        )?;
+        std::fs::remove_dir_all(ctx.work.join("crane-seed-cache"))?;
+        copied.push(format!("{package} ({paths} paths)"));
+    }
+    Ok(Verdict::Proved(format!(
+        "copied: {}; not copied: {}",
+        if copied.is_empty() {
+            "none".to_string()
+        } else {
+            copied.join(", ")
+        },
+        if not.is_empty() {
+            "none".to_string()
+        } else {
+            not.join(", ")
+        }
+    )))
+}
+
 /// Every check a template's `nix flake check` runs, built; `nix build` of its package.
 pub(super) fn template_checks(ctx: &mut Context, state: &State, template: &str) -> CheckResult {
     if let Some(skip) = prerequisites(ctx, state) {

@@ -107,6 +107,11 @@ pub fn run(suite: &mut Suite) {
         "every template's flake evaluates against this checkout",
         |ctx| templates(ctx, &state),
     );
+    suite.check(
+        AREA,
+        "the packages Nix 2.8 built already, at the same output paths, copied into the crane store",
+        |ctx| crane_builds::seed_from_host_store(ctx, &state),
+    );
     for template in TEMPLATES {
         suite.check(
             AREA,
