@@ -561,3 +561,116 @@ fn fetch_crane_crates(ctx: &Context) -> Result<()> {
     )?;
     Ok(())
 }
+
+/// The Nix floor README states for crane is the one crane's CHANGELOG gives at the locked
+/// revision (its newest "dropped compatibility for Nix versions below X").
+pub(super) fn nix_floor(ctx: &mut Context, state: &State) -> CheckResult {
+    if let Some(skip) = prerequisites(ctx, state) {
+        return Ok(skip);
+    }
+    let changelog = std::fs::read_to_string(dir(ctx).join("crane/CHANGELOG.md"))?;
+    let marker = "dropped compatibility for Nix versions below ";
+    let floor = changelog
+        .lines()
+        .find_map(|l| l.split(marker).nth(1))
+        .map(|v| v.trim().trim_end_matches('.').to_string())
+        .context("crane's CHANGELOG names no Nix floor")?;
+    let readme = std::fs::read_to_string(ctx.repo.join("README.md"))?;
+    let stated = format!("Nix >= {floor}");
+    ensure!(
+        readme.contains(&stated),
+        "crane at the locked revision needs Nix >= {floor}, and README does not say `{stated}`"
+    );
+    Ok(Verdict::Proved(format!(
+        "crane's CHANGELOG: Nix >= {floor}; README says so"
+    )))
+}
+
+/// What crane's checks are set to prove, read from their derivations (Nix 2.26 evaluates
+/// `lib.craneProject` for the wasip2 template with a caller's `doCheck = false`): the tests in
+/// the dev profile over dependencies built in it, doCheck on whatever the caller said, nextest
+/// content with a crate without tests, and the reproducibility check's second build sharing no
+/// dependency build with the first.
+pub(super) fn checks_prove_their_names(ctx: &mut Context, state: &State) -> CheckResult {
+    if let Some(skip) = prerequisites(ctx, state) {
+        return Ok(skip);
+    }
+    let expression = format!(
+        r#"let
+          flake = import {outputs};
+          project = flake.lib.craneProject {{
+            pkgs = flake.legacyPackages.x86_64-linux;
+            src = {template};
+            toolchainFile = {template}/rust-toolchain.toml;
+            extraFiles = [ {template}/tests/data ];
+            doCheck = false;
+          }};
+          inherit (project.checks) test nextest reproducible build;
+          inputs = drv: builtins.attrNames (builtins.getContext drv.drvPath);
+        in {{
+          testProfile = test.CARGO_PROFILE;
+          testDepsProfile = test.cargoArtifacts.CARGO_PROFILE or "release";
+          nextestProfile = nextest.CARGO_PROFILE;
+          testDoCheck = test.doCheck;
+          nextestDoCheck = nextest.doCheck;
+          nextestCommand = nextest.checkPhase;
+          buildDeps = build.cargoArtifacts.drvPath;
+          reproducibleInputs = builtins.attrNames (builtins.getContext reproducible.buildCommand);
+        }}"#,
+        outputs = outputs_file(ctx).display(),
+        template = ctx.repo.join("templates/wasip2").display(),
+    );
+    let output = ctx.run(
+        "crane-checks-attributes",
+        crane_nix(ctx, state)?
+            .args(["eval", "--impure", "--json", "--expr"])
+            .arg(expression),
+    )?;
+    let got: Value = serde_json::from_slice(&output.stdout).context("the checks' attributes")?;
+    ensure!(
+        got["testProfile"] == "dev"
+            && got["nextestProfile"] == "dev"
+            && got["testDepsProfile"] == "dev",
+        "tests are not built in the dev profile: {got}"
+    );
+    ensure!(
+        got["testDoCheck"] == true && got["nextestDoCheck"] == true,
+        "a caller's doCheck = false turned the test checks off: {got}"
+    );
+    ensure!(
+        got["nextestCommand"]
+            .as_str()
+            .is_some_and(|c| c.contains("--no-tests=warn")),
+        "nextest fails a crate without tests: {}",
+        got["nextestCommand"]
+    );
+    // The reproducibility check compares `build` with a package whose dependency build is
+    // another derivation than `build`'s.
+    let inputs: Vec<&str> = got["reproducibleInputs"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let rebuilt = inputs
+        .iter()
+        .find(|p| p.contains("-rebuilt-"))
+        .context("the reproducible check compares no rebuilt package")?;
+    let rebuilt_deps = ctx.run(
+        "crane-rebuilt-deps",
+        crane_nix(ctx, state)?
+            .args(["derivation", "show"])
+            .arg(rebuilt),
+    )?;
+    let shown = stdout_text(&rebuilt_deps);
+    let build_deps = got["buildDeps"].as_str().unwrap_or_default();
+    ensure!(
+        shown.contains("-rebuilt-deps-") && !shown.contains(build_deps),
+        "the rebuilt package reuses the first build's dependencies ({build_deps})"
+    );
+    ensure!(
+        shown.contains("rebuilt-source"),
+        "the rebuilt package builds in the same folder as the first"
+    );
+    Ok(Verdict::Proved(
+        "test and nextest: dev profile over a dev dependency build, doCheck on despite the caller's doCheck = false, nextest --no-tests=warn; reproducible: the second package has its own dependency build (-rebuilt-deps) in /build/rebuilt-source".into(),
+    ))
+}

@@ -109,6 +109,16 @@ pub fn run(suite: &mut Suite) {
     );
     suite.check(
         AREA,
+        "README's Nix floor for crane is crane's own at the locked revision",
+        |ctx| crane_builds::nix_floor(ctx, &state),
+    );
+    suite.check(
+        AREA,
+        "crane's checks prove what their names say: dev-profile tests, doCheck kept on, nextest without tests, a reproducibility check that shares no dependency build",
+        |ctx| crane_builds::checks_prove_their_names(ctx, &state),
+    );
+    suite.check(
+        AREA,
         "the packages Nix 2.8 built already, at the same output paths, copied into the crane store",
         |ctx| crane_builds::seed_from_host_store(ctx, &state),
     );

@@ -108,6 +108,20 @@ pub fn run(suite: &mut Suite) {
     );
     suite.check(
         AREA,
+        "a pipeline whose first command fails fails the Nix build, as nixpkgs' pipefail makes it (`cmd | tee $out`)",
+        |ctx| {
+            fault_caught(
+                ctx,
+                "nix/checks/toolchain-component.nix",
+                "\" | tee $out",
+                "\" | { cat; false; } | tee $out",
+                "checks.x86_64-linux.toolchain-component",
+                "failed with exit code 1",
+            )
+        },
+    );
+    suite.check(
+        AREA,
         "a check that runs Wasmtime with its default cache fails in the Nix build",
         |ctx| {
             fault_caught(
