@@ -74,18 +74,20 @@ let
   # another build folder (a path that leaked into the bytes would differ).
   rebuiltArgs = commonArgs // {
     pname = "${pname}-rebuilt";
-    postUnpack = ''
+    postUnpack = (args.postUnpack or "") + ''
       mv "$sourceRoot" rebuilt-source
       sourceRoot=rebuilt-source
     '';
   };
   rebuilt = buildComponent (rebuiltArgs // { cargoArtifacts = craneLib.buildDepsOnly rebuiltArgs; });
-  # Tests build in the dev profile, as `cargo test` in the shell builds them: debug assertions
-  # and overflow checks on. crane's profile is release (its configureCargoCommonVarsHook sets
-  # CARGO_PROFILE=release unless given), which would test an optimised build without them.
+  # Tests build in the dev profile, whose settings `cargo test` in the shell uses (its `test`
+  # profile inherits them): debug assertions and overflow checks on. crane's profile is release
+  # (its configureCargoCommonVarsHook sets CARGO_PROFILE=release unless given), which would test
+  # an optimised build without them. Their dependencies are built for the tests too
+  # (`--all-targets`, `cargo test --no-run`), whatever doCheck the caller gave the builds.
   testArgs = commonArgs // {
     CARGO_PROFILE = "dev";
-    cargoArtifacts = craneLib.buildDepsOnly (commonArgs // { CARGO_PROFILE = "dev"; pname = "${pname}-test"; });
+    cargoArtifacts = craneLib.buildDepsOnly (commonArgs // { CARGO_PROFILE = "dev"; pname = "${pname}-test"; doCheck = true; });
     # A caller's `doCheck = false` (meant for the builds) must not empty the test checks: crane's
     # cargoTest and cargoNextest take doCheck from their arguments.
     doCheck = true;

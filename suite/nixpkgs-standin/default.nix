@@ -88,6 +88,8 @@ let
     let
       attrs = if builtins.isFunction fnOrAttrs then fnOrAttrs final else fnOrAttrs;
       name = attrs.name or "${attrs.pname}-${attrs.version}";
+      # nixpkgs refuses a variable set both in `env` and as an attribute.
+      clashes = builtins.attrNames (builtins.intersectAttrs (attrs.env or { }) (removeAttrs attrs [ "env" ]));
       drvAttrs = removeAttrs attrs [ "passthru" "meta" "env" ] // (attrs.env or { }) // {
         inherit name system stdenv initialPath;
         # nixpkgs gives every derivation its outputs (["out"] unless it says), which setup and
@@ -96,7 +98,9 @@ let
         builder = "${bash}/bin/bash";
         args = [ "-e" ./stdenv/default-builder.sh ];
       };
-      drv = derivation drvAttrs;
+      drv =
+        if clashes != [ ] then throw "mkDerivation: ${name}: ${lib.concatStringsSep ", " clashes} set both in `env` and as attributes"
+        else derivation drvAttrs;
       final = attrs // drv // (attrs.passthru or { }) // {
         inherit name;
         passthru = attrs.passthru or { };
@@ -122,17 +126,19 @@ let
     let
       crate = builtins.match "https://(static\\.crates\\.io/crates|crates\\.io/api/v1/crates)/([^/]+)/([^/]+)/download" url;
     in
+    assert lib.assertMsg (!(args ? hash && args ? sha256)) "fetchurl: ${url}: give `hash` or `sha256`, not both";
     if crate != null then fetchCrateFile args (builtins.elemAt crate 1) (builtins.elemAt crate 2)
     else fetchPart { inherit url hash; };
 
-  fetchCrateFile = { name ? null, hash ? "", sha256 ? "", ... }: crateName: version:
+  # Named as nixpkgs' fetchurl names it: `name`, else the URL's last part ("download").
+  fetchCrateFile = { url, name ? baseNameOf url, hash ? "", sha256 ? "", ... }: crateName: version:
     let
       file = "${parts.cargoRegistryCache}/${crateName}-${version}.crate";
     in
     assert lib.assertMsg (builtins.pathExists file) "nixpkgs stand-in: the crate ${crateName} ${version} is not in this machine's cargo cache (${parts.cargoRegistryCache}); `cargo fetch` a lock file that has it";
     builtins.path {
       path = file;
-      name = if name != null then name else "${crateName}-${version}.crate";
+      inherit name;
       recursive = false;
       sha256 = if hash != "" then hash else sha256;
     };
@@ -353,7 +359,7 @@ let
           # nixpkgs' cargoBuildHook passes the features as `--no-default-features` and
           # `--features=a,b`.
           cargoFeatureFlags = lib.optionalString (attrs.buildNoDefaultFeatures or false) "--no-default-features"
-          + lib.optionalString (attrs ? buildFeatures) " --features=${lib.concatStringsSep "," attrs.buildFeatures}";
+          + lib.optionalString ((attrs.buildFeatures or [ ]) != [ ]) " --features=${lib.concatStringsSep "," attrs.buildFeatures}";
           buildPhase = attrs.buildPhase or "cargo build --release --offline --frozen $cargoFeatureFlags $cargoBuildFlags";
           checkPhase = attrs.checkPhase or "cargo test --release --offline --frozen $cargoTestFlags";
           installPhase = attrs.installPhase or ''

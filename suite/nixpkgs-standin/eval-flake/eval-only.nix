@@ -6,7 +6,7 @@
 #   do not have the real hashes, so here they would stand for nothing.
 # - Packages the stand-in lacks: a derivation of that name whose builder refuses.
 { lib }:
-final: prev:
+_final: prev:
 let
   refuse = message: [ "-c" "echo ${lib.escapeShellArg "eval-only stand-in: ${message}"} >&2; exit 1" ];
 

@@ -26,7 +26,7 @@ flush() {
 }
 while IFS= read -r line; do
   case "$line" in
-    '[[package]]') flush ;;
+    '['*) flush ;;
     'name = "'*) name=${line#name = \"}; name=${name%\"} ;;
     'version = "'*) version=${line#version = \"}; version=${version%\"} ;;
     'source = "'*) source=${line#source = \"}; source=${source%\"} ;;

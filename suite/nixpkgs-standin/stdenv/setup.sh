@@ -1,15 +1,17 @@
 # The stand-in stdenv's setup, sourced by every build (default-builder.sh) and by nix-shell: what
 # nixpkgs' pkgs/stdenv/generic/setup.sh does that this flake's derivations and crane rely on, with
 # the same names, order and shell options:
-# - builds run with `set -eu -o pipefail` and `shopt -s inherit_errexit`, and keep pipefail and
-#   inherit_errexit on after setup (nixpkgs restores only -e and -u to the caller's);
+# - builds run with `set -eu -o pipefail`, `shopt -s inherit_errexit` and `shopt -s nullglob`
+#   (a glob that matches nothing is nothing), and keep all but -e and -u after setup (nixpkgs
+#   restores only those two to the caller's);
 # - each input's bin/ on PATH (buildInputs' only without strictDeps), its
 #   nix-support/setup-hook sourced once, and its nix-support/propagated-build-inputs followed;
 # - runHook NAME runs the NAME attribute or function, then each entry of the NAMEHooks array
 #   (function or text), as crane's setup hooks register themselves;
 # - the phases unpack, patch, configure, build, check, install, fixup, installCheck, dist with the
-#   pre*Phases and postPhases lists between them, each skipped by its dont*/do* switch, and
-#   buildCommand in place of them all; after unpackPhase the build continues in sourceRoot.
+#   pre*Phases and postPhases lists between them (or the derivation's own `phases`), each skipped
+#   by its dont*/do* switch, and buildCommand in place of them all; after unpackPhase the build
+#   continues in sourceRoot.
 # shellcheck shell=bash
 # Nix gives the derivation's attributes (out, src, initialPath, …) as variables:
 # shellcheck disable=SC2154
@@ -17,6 +19,7 @@ __setup_options=$-
 set -eu
 set -o pipefail
 shopt -s inherit_errexit
+shopt -s nullglob
 
 # What a derivation attribute holds, or the default when it is unset or empty.
 attr() { local value=${!1-}; printf '%s' "${value:-${2-}}"; }
@@ -118,22 +121,34 @@ stripHash() {
   fi
 }
 
+# A directory source is copied under its name without the store hash, an archive unpacked; the
+# source root is the one new folder, and anything else is an error, as in nixpkgs.
 unpackPhase() {
   runHook preUnpack
-  local before srcs="${srcs:-${src-}}" s
-  before=$(ls -A)
+  local srcs="${srcs:-${src-}}" s before after dirs
+  [ -n "$srcs" ] || { echo "unpackPhase: variable \$src or \$srcs should point to the source" >&2; exit 1; }
+  before=$(find . -mindepth 1 -maxdepth 1 -type d | sort)
   for s in $srcs; do
     if [ -d "$s" ]; then
-      cp -r --preserve=timestamps -- "$s" "$(stripHash "$s")"
+      local dest
+      dest=$(stripHash "$s")
+      [ ! -e "$dest" ] || { echo "unpackPhase: cannot copy $s to $dest: it exists" >&2; exit 1; }
+      cp -r --preserve=timestamps -- "$s" "$dest"
     else
       tar xf "$s"
     fi
   done
   if [ -z "${sourceRoot-}" ]; then
-    sourceRoot=$(comm -13 <(printf '%s\n' "$before") <(ls -A) | head -n1)
-    [ -n "$sourceRoot" ] || { echo "unpackPhase: $srcs unpacked to nothing" >&2; exit 1; }
+    after=$(find . -mindepth 1 -maxdepth 1 -type d | sort)
+    dirs=$(comm -13 <(printf '%s\n' "$before") <(printf '%s\n' "$after") | sed '/^$/d')
+    if [ -z "$dirs" ]; then
+      echo "unpackPhase: unpacker produced no directory" >&2; exit 1
+    elif [[ $dirs == *$'\n'* ]]; then
+      echo "unpackPhase: unpacker appears to have produced multiple directories" >&2; exit 1
+    fi
+    sourceRoot=${dirs#./}
   fi
-  [ -n "${dontMakeSourcesWritable-}" ] || chmod -R u+w -- "$sourceRoot"
+  [ "${dontMakeSourcesWritable:-0}" = 1 ] || chmod -R u+w -- "$sourceRoot"
   runHook postUnpack
 }
 
@@ -225,8 +240,8 @@ genericBuild() {
     eval "$buildCommand"
     return
   fi
-  local phases phase
-  phases="${prePhases-} unpackPhase patchPhase ${preConfigurePhases-} configurePhase ${preBuildPhases-} buildPhase checkPhase ${preInstallPhases-} installPhase ${preFixupPhases-} fixupPhase installCheckPhase ${preDistPhases-} distPhase ${postPhases-}"
+  local phase
+  local phases="${phases:-${prePhases-} unpackPhase patchPhase ${preConfigurePhases-} configurePhase ${preBuildPhases-} buildPhase checkPhase ${preInstallPhases-} installPhase ${preFixupPhases-} fixupPhase installCheckPhase ${preDistPhases-} distPhase ${postPhases-}}"
   for phase in $phases; do
     case "$phase" in
       unpackPhase) [ -n "${dontUnpack-}" ] && continue ;;
@@ -254,7 +269,7 @@ genericBuild() {
 runHook postHook
 
 # As nixpkgs' setup: -e and -u go back to the caller's (a builder runs with -e; nix-shell's own
-# startup then runs with what it had); pipefail and inherit_errexit stay on.
+# startup then runs with what it had); pipefail, inherit_errexit and nullglob stay on.
 case $__setup_options in *e*) ;; *) set +e ;; esac
 case $__setup_options in *u*) ;; *) set +u ;; esac
 unset __setup_options

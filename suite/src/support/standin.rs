@@ -55,7 +55,9 @@ pub fn sandbox_paths(ctx: &Context) -> Vec<String> {
     paths
 }
 
-/// cargo's cache of the crate registry's `.crate` files: the stand-in's crate downloads.
+/// cargo's cache of the crate registry's `.crate` files: the stand-in's crate downloads. cargo
+/// names the folder after a hash that changed between releases (1.85), so a machine can have
+/// two; the one written last is the running cargo's.
 pub fn cargo_registry_cache() -> Result<PathBuf> {
     let home = std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
@@ -65,12 +67,14 @@ pub fn cargo_registry_cache() -> Result<PathBuf> {
     std::fs::read_dir(&cache)
         .with_context(|| format!("reading {}", cache.display()))?
         .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .find(|p| {
-            p.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with("index.crates.io-"))
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("index.crates.io-")
         })
-        .with_context(|| format!("no crates.io cache in {}", cache.display()))
+        .max_by_key(|e| e.metadata().and_then(|m| m.modified()).ok())
+        .map(|e| e.path())
+        .with_context(|| format!("no cache of the crate registry in {}", cache.display()))
 }
 
 /// Builds one attribute of the flake's outputs on the stand-in; says seconds and output size.

@@ -7,7 +7,7 @@
 //! user's does, with that store mounted at /nix/store in a mount namespace of its own.
 
 use super::*;
-use crate::support::standin::{cargo_registry_cache, sandbox_paths};
+use crate::support::standin::sandbox_paths;
 
 /// How `nix run` is tried for a template: the app, its arguments, its standard input, and what
 /// its output must contain.
@@ -179,17 +179,15 @@ fn with_store(ctx: &Context, net: bool) -> Command {
     command
 }
 
-fn prerequisites(ctx: &Context, state: &State) -> Option<Verdict> {
+/// Why the crane builds cannot run here, as a skip when no checkout of crane at the locked
+/// revision is on the machine (mirrors never are on CI's new machines), else as a failure under
+/// CI when a part is missing.
+fn prerequisites(ctx: &Context, state: &State) -> Option<CheckResult> {
     if let Some(skip) = ready(state) {
-        return Some(skip);
-    }
-    if cargo_registry_cache().is_err() {
-        return Some(Verdict::Skipped(
-            "no cargo registry cache for crane's crate downloads".into(),
-        ));
+        return Some(Ok(skip));
     }
     if !dir(ctx).join("crane/lib").is_dir() {
-        return Some(Verdict::Skipped("crane was not checked out".into()));
+        return Some(ctx.missing("crane was not checked out (see the checkout check above)"));
     }
     None
 }
@@ -201,7 +199,7 @@ const SHARED_WITH_HOST_STORE: [&str; 3] = ["wasmtime-p3", "rust-std-wasip2", "ru
 
 pub(super) fn seed_from_host_store(ctx: &mut Context, state: &State) -> CheckResult {
     if let Some(skip) = prerequisites(ctx, state) {
-        return Ok(skip);
+        return skip;
     }
     let mut copied = Vec::new();
     let mut not = Vec::new();
@@ -269,7 +267,7 @@ pub(super) fn seed_from_host_store(ctx: &mut Context, state: &State) -> CheckRes
 /// Every check a template's `nix flake check` runs, built; `nix build` of its package.
 pub(super) fn template_checks(ctx: &mut Context, state: &State, template: &str) -> CheckResult {
     if let Some(skip) = prerequisites(ctx, state) {
-        return Ok(skip);
+        return skip;
     }
     fetch_crane_crates(ctx)?;
     fetch_template_crates(ctx, template)?;
@@ -278,24 +276,19 @@ pub(super) fn template_checks(ctx: &mut Context, state: &State, template: &str) 
         .into_iter()
         .filter(|n| n.starts_with(&prefix))
         .collect();
-    let mine: Vec<String> = names(
+    let own: Vec<String> = names(
         ctx,
         state,
         &format!("templateOutputs.{template}.checks.x86_64-linux"),
     )?;
+    let named: Vec<&str> = checks.iter().map(|c| &c[prefix.len()..]).collect();
     ensure!(
-        checks.len() == mine.len() && !checks.is_empty(),
-        "the flake's checks {checks:?} are not the template's own {mine:?}"
+        !own.is_empty() && named == own,
+        "the flake's checks for {template} {named:?} are not the template's own {own:?}"
     );
     let started = Instant::now();
-    let mut built = Vec::new();
     for check in &checks {
-        let out = build(ctx, state, &format!("checks.x86_64-linux.{check}"))?;
-        built.push(format!(
-            "{} ({})",
-            check.trim_start_matches(&prefix),
-            out.len()
-        ));
+        build(ctx, state, &format!("checks.x86_64-linux.{check}"))?;
     }
     let package = build(
         ctx,
@@ -329,22 +322,18 @@ pub(super) fn template_checks(ctx: &mut Context, state: &State, template: &str) 
     Ok(Verdict::Proved(format!(
         "{} checks built ({}); nix build: {} with {} in {:.0} s",
         checks.len(),
-        checks
-            .iter()
-            .map(|c| c.trim_start_matches(&prefix))
-            .collect::<Vec<_>>()
-            .join(", "),
+        named.join(", "),
         package,
         wasm.join(", "),
         started.elapsed().as_secs_f64()
     )))
 }
 
-/// `nix run` of each app with the arguments the template's README shows, in a copy of the
-/// template (the folder a user runs it in).
+/// `nix run` of each app with the arguments the template's README shows, in the template's
+/// folder (where its README.md, which the commands read, is).
 pub(super) fn template_runs(ctx: &mut Context, state: &State, template: &str) -> CheckResult {
     if let Some(skip) = prerequisites(ctx, state) {
-        return Ok(skip);
+        return skip;
     }
     let folder = ctx.repo.join("templates").join(template);
     let mut said = Vec::new();
@@ -370,8 +359,19 @@ pub(super) fn template_runs(ctx: &mut Context, state: &State, template: &str) ->
     for run in RUNS.iter().filter(|r| r.template == template) {
         let program = app_program(ctx, state, template, run.app)?;
         let mut command = with_store(ctx, false);
-        command.arg(&program).args(run.args).current_dir(&folder);
-        let output = run_with_stdin(ctx, &mut command, run.stdin)?;
+        // Standard input as a user's pipe gives it (`printf Wikipedia | nix run`).
+        command
+            .args([
+                "bash",
+                "-c",
+                "printf '%s' \"$NIX_RUN_STDIN\" | exec \"$@\"",
+                "nix-run",
+            ])
+            .arg(&program)
+            .args(run.args)
+            .env("NIX_RUN_STDIN", run.stdin)
+            .current_dir(&folder);
+        let output = ctx.run_unchecked(&format!("nix-run-{template}-{}", run.app), &mut command)?;
         let text = stdout_text(&output);
         ensure!(
             output.status.success() && text.contains(run.expect),
@@ -420,65 +420,21 @@ fn app_program(ctx: &Context, state: &State, template: &str, app: &str) -> Resul
         .context("the app has no program")?
         .to_string();
     // The program's derivation, built (its closure is the package and Wasmtime).
-    let script = Path::new(&program)
-        .parent()
-        .filter(|p| p != &Path::new("/nix/store"))
-        .map_or(program.clone(), |p| p.display().to_string());
     ctx.run(
         "crane-app-build",
         crane_nix(ctx, state)?
             .args(["build", "--impure", "--no-link", "-f"])
             .arg(outputs_file(ctx))
             .arg(format!("{attribute}.program")),
-    )
-    .or_else(|_| {
-        ctx.run(
-            "crane-app-realise",
-            crane_nix(ctx, state)?
-                .args(["build", "--no-link"])
-                .arg(&script),
-        )
-    })?;
+    )?;
     Ok(program)
-}
-
-fn run_with_stdin(
-    ctx: &Context,
-    command: &mut Command,
-    stdin: &str,
-) -> Result<std::process::Output> {
-    use std::io::Write as _;
-    use std::process::Stdio;
-    let mut child = command
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .with_context(|| format!("starting {}", crate::context::describe(command)))?;
-    child
-        .stdin
-        .take()
-        .context("no standard input")?
-        .write_all(stdin.as_bytes())?;
-    let output = child.wait_with_output()?;
-    let log = ctx.work.join("logs").join("crane-nix-run.log");
-    let _ = std::fs::write(
-        log,
-        [
-            output.stdout.as_slice(),
-            b"\n--- stderr ---\n",
-            &output.stderr,
-        ]
-        .concat(),
-    );
-    Ok(output)
 }
 
 /// `cargo test` in the template's `nix develop` shell: Nix 2.26's `print-dev-env` of its
 /// devShell, sourced in a copy of the template with the store mounted, as `nix develop -c`.
 pub(super) fn template_shell(ctx: &mut Context, state: &State, template: &str) -> CheckResult {
     if let Some(skip) = prerequisites(ctx, state) {
-        return Ok(skip);
+        return skip;
     }
     let copy = ctx.fresh_dir(&format!("crane-shell/{template}"))?;
     ctx.run(
@@ -566,7 +522,7 @@ fn fetch_crane_crates(ctx: &Context) -> Result<()> {
 /// revision (its newest "dropped compatibility for Nix versions below X").
 pub(super) fn nix_floor(ctx: &mut Context, state: &State) -> CheckResult {
     if let Some(skip) = prerequisites(ctx, state) {
-        return Ok(skip);
+        return skip;
     }
     let changelog = std::fs::read_to_string(dir(ctx).join("crane/CHANGELOG.md"))?;
     let marker = "dropped compatibility for Nix versions below ";
@@ -593,7 +549,7 @@ pub(super) fn nix_floor(ctx: &mut Context, state: &State) -> CheckResult {
 /// dependency build with the first.
 pub(super) fn checks_prove_their_names(ctx: &mut Context, state: &State) -> CheckResult {
     if let Some(skip) = prerequisites(ctx, state) {
-        return Ok(skip);
+        return skip;
     }
     let expression = format!(
         r#"let

@@ -51,15 +51,21 @@ const IFD_REFUSAL: &str = "option 'allow-import-from-derivation' is disabled";
 /// the locked owner and repository).
 const MIRRORED_INPUTS: [&str; 3] = ["crane", "rust-overlay", "fenix"];
 const NIXPKGS_LIB_MIRROR: &str = "nix-community+nixpkgs.lib";
-/// The templates whose crane builds this area runs (`every_template_listed` in the templates
-/// area checks that the list of templates/ is nix/templates.nix's).
-const TEMPLATES: [&str; 5] = [
-    "wasip2",
-    "wasip2-c",
-    "wasip2-http",
-    "wasip2-component",
-    "wasip3",
-];
+/// The templates: every folder of `templates/` with a flake (the templates area checks that
+/// these are nix/templates.nix's).
+fn template_names(repo: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(repo.join("templates"))
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .filter(|e| e.path().join("flake.nix").is_file())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
 
 /// What one check hands the next.
 #[derive(Default)]
@@ -122,7 +128,8 @@ pub fn run(suite: &mut Suite) {
         "the packages Nix 2.8 built already, at the same output paths, copied into the crane store",
         |ctx| crane_builds::seed_from_host_store(ctx, &state),
     );
-    for template in TEMPLATES {
+    for template in template_names(&suite.ctx.repo) {
+        let template = template.as_str();
         suite.check(
             AREA,
             &format!("{template}: every check of its nix flake check built with the real crane, and nix build"),
@@ -235,12 +242,7 @@ fn templates(ctx: &mut Context, state: &State) -> CheckResult {
         return Ok(skip);
     }
     let root = dir(ctx);
-    let mut names: Vec<String> = std::fs::read_dir(root.join("repo/templates"))?
-        .filter_map(|e| e.ok())
-        .filter(|e| e.path().join("flake.nix").is_file())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
+    let names = template_names(&root.join("repo"));
     ensure!(!names.is_empty(), "no templates/*/flake.nix");
     let mut proved = Vec::new();
     let mut problems = Vec::new();

@@ -108,7 +108,7 @@ pub fn run(suite: &mut Suite) {
     );
     suite.check(
         AREA,
-        "a pipeline whose first command fails fails the Nix build, as nixpkgs' pipefail makes it (`cmd | tee $out`)",
+        "a pipeline with a failing command before `| tee $out` fails the Nix build, as nixpkgs' pipefail makes it",
         |ctx| {
             fault_caught(
                 ctx,

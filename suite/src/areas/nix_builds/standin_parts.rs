@@ -205,8 +205,7 @@ fn llvm22_version(ctx: &Context) -> Result<String> {
     Ok(stdout_text(&output).trim().to_string())
 }
 
-/// Where cargo keeps the .crate files it downloaded from crates.io: the workspace's crates are
-/// there once `cargo test` has built it.
+/// `nix/versions.nix`, evaluated: the pins the parts are made for.
 fn nix_versions(ctx: &Context) -> Result<serde_json::Value> {
     let output = ctx.run(
         "nix-versions",

@@ -184,7 +184,8 @@ fn template(ctx: &mut Context, name: &str, component: &str, smoke: Smoke) -> Che
             .args(["doc", "--locked", "--no-deps"])
             .env("RUSTDOCFLAGS", "--deny warnings"),
     )?;
-    // Debug, as a user types it, and release, as crane's test check runs it.
+    // Debug, as a user types it and crane's test check runs it, and release, the profile the
+    // component ships in.
     let mut passed = Vec::new();
     for profile in [&[][..], &["--release"][..]] {
         let tests = ctx.run(
