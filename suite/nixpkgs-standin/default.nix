@@ -10,12 +10,16 @@
 { system ? "x86_64-linux"
 , overlays ? [ ]
 , config ? { }
+  # nixpkgs' real lib, where the caller has one (crane needs all of it); else the one the suite
+  # checked out (WASIP2_STANDIN_LIB), else the subset written here.
+, nixpkgsLib ? null
 }:
 let
-  # nixpkgs' real lib where the suite checked one out (crane needs all of it), else the subset
-  # written here.
   realLib = builtins.getEnv "WASIP2_STANDIN_LIB";
-  lib = if realLib != "" then import realLib else import ./lib.nix;
+  lib =
+    if nixpkgsLib != null then nixpkgsLib
+    else if realLib != "" then import realLib
+    else import ./lib.nix;
 
   partsFile = builtins.getEnv "WASIP2_STANDIN_PARTS";
   parts =

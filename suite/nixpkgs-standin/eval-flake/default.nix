@@ -5,7 +5,11 @@
 , overlays ? [ ]
 , config ? { }
 }:
+let
+  lib = import ./eval-lib.nix;
+in
 import ./standin {
   inherit system config;
-  overlays = [ (import ./eval-only.nix { lib = import ./eval-lib.nix; }) ] ++ overlays;
+  nixpkgsLib = lib;
+  overlays = [ (import ./eval-only.nix { inherit lib; }) ] ++ overlays;
 }
