@@ -35,9 +35,11 @@ let
   wasip2 = {
     packages = lib.genAttrs [ system ] (_: { });
     legacyPackages = lib.genAttrs [ system ] (_: pkgs // { wasip2 = scope; });
-    lib.craneProject = _: {
+    lib.craneProject = args: {
       checks = { };
       package = "/nix/store/recorded-package";
+      # The Wasmtime the target runs in, as craneProject chooses it.
+      wasmtime = if (args.target or "wasm32-wasip2") == "wasm32-wasip3" then scope.wasmtime-p3 else scope.wasmtime;
     };
   };
   templates = builtins.mapAttrs

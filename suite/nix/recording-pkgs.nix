@@ -52,7 +52,7 @@ let
     stdenvNoCC = stdenv;
     newScope = scope: lib.callPackageWith (pkgs // scope);
     callPackage = lib.callPackageWith pkgs;
-    fetchurl = { url, hash }: (package (baseNameOf url)) // { inherit url hash; };
+    fetchurl = { url, hash, ... }: (package (baseNameOf url)) // { inherit url hash; };
     symlinkJoin = args: mkDerivation (builtins.removeAttrs args [ "paths" "postBuild" ] // { joined = args.paths; });
     runCommand = name: env: buildCommand: mkDerivation (env // { inherit name buildCommand; });
     rustPlatform.buildRustPackage = mkDerivation;

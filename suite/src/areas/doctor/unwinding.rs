@@ -1,14 +1,14 @@
 //! The panic strategy: unwinding flags against the std built to abort, and the unwinding std with
 //! and without its flags and exception tag archive.
 
-use anyhow::{bail, ensure};
+use anyhow::{Context as _, bail, ensure};
 use serde_json::Value;
 
 use super::doctor_binary;
 use super::report::{Case, all_pass, diagnose, expect, status};
-use super::shell::healthy_env;
+use super::shell::{healthy_env, shell_sdk};
 use crate::support::standin::{build_expression, expression_for};
-use crate::support::toolchain::cargo_of;
+use crate::support::toolchain::{cargo_of, eval_dev_env_with};
 use crate::{CheckResult, Context, Verdict};
 
 /// The flags of a shell that builds to unwind (see the unwinding std).
@@ -132,6 +132,23 @@ pub(super) fn unwind_std(ctx: &mut Context) -> CheckResult {
         key.into(),
         format!("{shell_flags} {UNWIND_FLAGS} {TAG_FLAG}"),
     );
+    // And the runner as devShells.unwind's environment has it: Wasmtime with exceptions on,
+    // which nixpkgs' 45 needs asked for (on by default only from 47).
+    let runner = "CARGO_TARGET_WASM32_WASIP2_RUNNER";
+    let sdk = shell_sdk(ctx)?;
+    let unwind_env = eval_dev_env_with(
+        ctx,
+        &sdk,
+        "panic = \"unwind\"; toolchain = { name = \"rust-std-wasip2-unwind\"; panicStrategy = \"unwind\"; };",
+    )?;
+    let unwind_runner = unwind_env
+        .get(runner)
+        .context("mkDevEnv { panic = \"unwind\"; } sets no runner")?;
+    ensure!(
+        unwind_runner.contains("-W exceptions=y"),
+        "mkDevEnv {{ panic = \"unwind\"; }}'s runner does not ask Wasmtime for exceptions: {unwind_runner}"
+    );
+    env.insert(runner.into(), unwind_runner.clone());
     let (checks, code) = diagnose(ctx, "doctor-unwind-std-agreed", &env, &root, false, &[])?;
     ensure!(
         status(&checks, "probe-unwind") == "pass",

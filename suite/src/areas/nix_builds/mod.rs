@@ -51,6 +51,11 @@ pub fn run(suite: &mut Suite) {
     );
     suite.check(
         AREA,
+        "rust-std-wasip3 built by Nix (the p2+p3 std from one bootstrap), for the areas after this one and crane's wasip3 template",
+        |ctx| Ok(Verdict::Proved(standin::wasip3_toolchain(ctx)?.1)),
+    );
+    suite.check(
+        AREA,
         "checks.toolchain-component built by Nix: cargo makes a component, Wasmtime runs it",
         |ctx| build(ctx, "checks.x86_64-linux.toolchain-component").map(Verdict::Proved),
     );

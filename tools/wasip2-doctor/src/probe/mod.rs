@@ -282,7 +282,7 @@ fn unwind_probe(probe: &Probe, work: &Path) -> Finding {
         Err(finding) if finding.status == Status::Fail => Finding::fail(
             id,
             finding.detail,
-            "let the runner run Wasm exceptions: Wasmtime >= 48 runs them by default, older ones need -W exceptions=y (wasi-test-runner passes it for a binary with an exception tag)",
+            "let the runner run Wasm exceptions: Wasmtime 47 and later run them by default, 37 to 46 need -W exceptions=y (wasi-test-runner passes it for a binary with an exception tag)",
         ),
         Err(finding) => finding,
     }
