@@ -83,6 +83,10 @@ absent // {
 
   gccForLibs = missing "gcc-for-libs" // { lib = missing "gcc-for-libs-lib"; };
 
+  # crane signs what it rewrote on aarch64-darwin (removeReferencesToVendoredSources), with
+  # nixpkgs' darwin signing utilities.
+  darwin.signingUtils = missing "darwin-signing-utils";
+
   # The stand-in's buildRustPackage takes each crate of the lock from this machine's cargo cache
   # and cannot evaluate without it (crane's own crane-utils has crates no part here needs).
   rustPlatform = prev.rustPlatform // {
