@@ -125,7 +125,18 @@ fn build(ctx: &Context, state: &State, attribute: &str) -> Result<String> {
     }
     let out = stdout_text(&output).trim().to_string();
     let size = closure_size(ctx, state, &out)?;
-    println!("[nix-build] {attribute}: {seconds:.0} s, {size}");
+    // Nix says "building '<drv>'..." for each derivation it builds, and nothing when the
+    // outputs are in the store already.
+    let built = String::from_utf8_lossy(&output.stderr)
+        .lines()
+        .filter(|l| l.starts_with("building '"))
+        .count();
+    let how = if built == 0 {
+        "already in the store from an earlier build of the same derivation".to_string()
+    } else {
+        format!("built in {seconds:.0} s ({built} derivations)")
+    };
+    println!("[nix-build] {attribute}: {how}, {size}");
     Ok(out)
 }
 
