@@ -7,7 +7,7 @@
 //! user's does, with that store mounted at /nix/store in a mount namespace of its own.
 
 use super::*;
-use crate::support::standin::sandbox_paths;
+use crate::support::standin::{outputs_file, sandbox_paths};
 
 /// How `nix run` is tried for a template: the app, its arguments, its standard input, and what
 /// its output must contain.
@@ -97,10 +97,6 @@ fn crane_nix(ctx: &Context, state: &State) -> Result<Command> {
         .env("WASIP2_STANDIN_CRANE", dir(ctx).join("crane"))
         .env("WASIP2_STANDIN_LIB", dir(ctx).join("nixpkgs/lib"));
     Ok(command)
-}
-
-fn outputs_file(ctx: &Context) -> PathBuf {
-    ctx.repo.join("suite/nixpkgs-standin/flake-outputs.nix")
 }
 
 /// Builds one attribute of the stand-in's outputs; prints built or failed, seconds and size.
@@ -298,15 +294,19 @@ pub(super) fn template_checks(ctx: &mut Context, state: &State, template: &str) 
     );
     let named = &own;
     let started = Instant::now();
+    let mut check_build = None;
     for check in &checks {
-        build(ctx, state, &format!("checks.x86_64-linux.{check}"))?;
+        let out = build(ctx, state, &format!("checks.x86_64-linux.{check}"))?;
+        if check == &format!("{prefix}build") {
+            check_build = Some(out);
+        }
     }
+    let check_build = check_build.context("the template has no build check")?;
     let package = build(
         ctx,
         state,
         &format!("templateOutputs.{template}.packages.x86_64-linux.default"),
     )?;
-    let check_build = build(ctx, state, &format!("checks.x86_64-linux.{prefix}build"))?;
     ensure!(
         package == check_build,
         "`nix build` gave {package}, the build check {check_build}"
@@ -584,7 +584,7 @@ pub(super) fn checks_prove_their_names(ctx: &mut Context, state: &State) -> Chec
           buildDeps = build.cargoArtifacts.drvPath;
           reproducibleInputs = builtins.attrNames (builtins.getContext reproducible.buildCommand);
         }}"#,
-        outputs = outputs_file(ctx).display(),
+        outputs = outputs_file(ctx),
         template = ctx.repo.join("templates/wasip2").display(),
     );
     let output = ctx.run(
