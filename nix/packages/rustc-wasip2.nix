@@ -6,6 +6,8 @@
 # - default (`bundledLLVM = false`): nixpkgs' LLVM, bootstrap's LLD off, and the pinned LLD's
 #   wasm-ld placed next to wasm-component-ld in the sysroot, where rustc puts it on the linker's
 #   PATH. Builds the compiler only (hours less).
+# The compiler is compiled once: on a local rebuild (stage 0 = the same release) the config asks
+# for stage 1, and `x.py install` reuses what `x.py build` made (bootstrap-config.sh says why).
 # - `bundledLLVM = true`: LLVM and LLD built in-tree with `rust.lld = true`, exactly as the
 #   platform page says; rust-lld then serves wasm-component-ld.
 { lib
@@ -94,13 +96,14 @@ stdenv.mkDerivation (finalAttrs: {
           "--llvm external --llvm-config ${lib.getDev llvmShared}/bin/llvm-config"
       } \
       > bootstrap.toml
-    python3 x.py build --config bootstrap.toml --stage 2 -j "$NIX_BUILD_CORES"
+    # The stage comes from the config (build-stage, install-stage).
+    python3 x.py build --config bootstrap.toml -j "$NIX_BUILD_CORES"
     runHook postBuild
   '';
 
   installPhase = ''
     runHook preInstall
-    python3 x.py install --config bootstrap.toml --stage 2 -j "$NIX_BUILD_CORES"
+    python3 x.py install --config bootstrap.toml -j "$NIX_BUILD_CORES"
     ${lib.optionalString (!bundledLLVM) ''
       # wasm-component-ld looks for wasm-ld on PATH; rustc puts this folder there when linking.
       ln -s ${lld}/bin/wasm-ld $out/lib/rustlib/${host}/bin/wasm-ld

@@ -170,7 +170,23 @@ if [ "$mode" = std ]; then
 extended = false
 TOML
 else
+  # The compiler is compiled once when it can be. A stage-2 compiler exists to be built by
+  # the source's own compiler; on a local rebuild the stage-0 compiler already is that (the
+  # release of the same version, built from the same source), so the stage-1 compiler it
+  # builds is what stage 2 would be, and compiling the compiler a second time adds hours and
+  # nothing else. Rust 1.95.0's bootstrap allows it: only stage 0 is refused for build, dist
+  # and install (src/bootstrap/src/core/config/config.rs:1146-1170); install's tools are built
+  # by the stage below (install.rs:197, `top_stage - 1`), the std by the stage-1 compiler
+  # (dist.rs:846 `compiler_for_std(top_stage)`), and on Linux and macOS the compiler links its
+  # std statically (compile.rs:2362-2370), so the stage-1 rustc does not load the stage-0
+  # std's dylib. From the previous release, stage 2, as bootstrap's dist profile and
+  # nixpkgs' rustc.nix (configure, then `make` and `make install`) always build.
+  stage=2
+  [ "$local_rebuild" = true ] && stage=1
   cat <<TOML
+build-stage = $stage
+dist-stage = $stage
+install-stage = $stage
 # wasm-component-ld is built and put next to the compiler: wasm32-wasip2 links with it.
 extended = true
 tools = ["cargo", "clippy", "rustfmt", "rustdoc", "src", "wasm-component-ld"]
@@ -218,6 +234,8 @@ TOML
 fi
 
 if [ "$mode" = full ]; then
+  # (install goes through dist's tarball folders without compressing them: bootstrap forces
+  # the no-op compression profile for `x install`, tarball.rs:376-383.)
   cat <<TOML
 
 [install]

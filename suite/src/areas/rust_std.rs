@@ -144,9 +144,47 @@ fn refuses_bad_inputs(ctx: &mut Context) -> CheckResult {
         stdout_text(&output).contains("[target.wasm32-wasip2]"),
         "a valid configuration has no [target.wasm32-wasip2] section"
     );
+    // The full build compiles the compiler once on a local rebuild (stage 1), twice from the
+    // previous release (stage 2), for build and install alike (rustc-wasip2's derivation runs
+    // x.py without --stage).
+    let mut stages = Vec::new();
+    for (toolchain, expected) in [(stage0.clone(), 1), (previous.clone(), 2)] {
+        let mut full = in_build_phase(
+            ctx,
+            "bootstrap-config-full",
+            &script(ctx, "bootstrap-config.sh"),
+        )?;
+        full.arg("--source")
+            .arg(&source)
+            .arg("--host")
+            .arg(host_triple())
+            .arg("--stage0")
+            .arg(&toolchain)
+            .arg("--wasi-sdk")
+            .arg(&sdk)
+            .args([
+                "--mode",
+                "full",
+                "--prefix",
+                "/nowhere",
+                "--llvm-config",
+                "/usr/bin/true",
+            ]);
+        let text = stdout_text(&ctx.run("bootstrap-config-full", &mut full)?);
+        for key in ["build-stage", "dist-stage", "install-stage"] {
+            ensure!(
+                text.contains(&format!("\n{key} = {expected}\n")),
+                "the full configuration with stage 0 {} should set {key} = {expected}:\n{text}",
+                toolchain.display()
+            );
+        }
+        stages.push(expected.to_string());
+    }
     Ok(Verdict::Proved(format!(
-        "{} bad inputs refused with their fix; a valid one accepted",
-        cases.len()
+        "{} bad inputs refused with their fix; a valid one accepted; the full build at stage {} on a local rebuild and {} from the previous release",
+        cases.len(),
+        stages[0],
+        stages[1]
     )))
 }
 
