@@ -21,6 +21,11 @@
   # takes this flake's rust-std-wasip3 (the pinned release with the std built from source) and
   # the p3 environment and runner; toolchainFile must then name the pinned release.
 , target ? "wasm32-wasip2"
+  # "abort" (the std of every binary release), or "unwind": wasm32-wasip2's std built from source
+  # to unwind (rust-std-wasip2-unwind, with devShells.unwind's environment), so that `cargo test`
+  # in the checks behaves as natively (a failing test does not end its binary, #[should_panic]
+  # runs, temp_dir() works); toolchainFile must then name the pinned release.
+, panic ? "abort"
 , ...
 }@args:
 let
@@ -28,26 +33,40 @@ let
   wasip2 = pkgs.wasip2 or (throw ''
     lib.craneProject: the package set has no `wasip2`: pass `pkgs = wasip2.legacyPackages.''${system}`,
     or import nixpkgs with `overlays = [ wasip2.overlays.default ]`.'');
-  craneArgs = removeAttrs args [ "pkgs" "src" "toolchainFile" "extraFiles" "nativeBuildInputs" "env" "target" ];
+  craneArgs = removeAttrs args [ "pkgs" "src" "toolchainFile" "extraFiles" "nativeBuildInputs" "env" "target" "panic" ];
   channel = (builtins.fromTOML (builtins.readFile toolchainFile)).toolchain.channel or "none";
   pinned = wasip2.versions.rust.version;
   # The toolchain, the shell's variables (C compilers, runner) and the SDK for the target.
+  fromSource = what: std:
+    if channel == pinned then std
+    else throw "lib.craneProject: ${what} is built from source for Rust ${pinned} only, and ${toolchainFile} asks for ${channel}: set channel = \"${pinned}\" there";
   forTarget = {
     wasm32-wasip2 = {
       toolchain = p: p.rust-bin.fromRustupToolchainFile toolchainFile;
       inherit (wasip2) devEnv wasi-sdk wasmtime;
     };
+    wasm32-wasip2-unwind = {
+      toolchain = _: fromSource "the unwinding wasm32-wasip2 std" wasip2.rust-std-wasip2-unwind;
+      devEnv = wasip2.devEnvUnwind;
+      inherit (wasip2) wasi-sdk wasmtime;
+    };
     wasm32-wasip3 = {
-      toolchain = _:
-        if channel == pinned then wasip2.rust-std-wasip3
-        else throw "lib.craneProject: the wasm32-wasip3 std is built from source for Rust ${pinned} only, and ${toolchainFile} asks for ${channel}: set channel = \"${pinned}\" there";
+      toolchain = _: fromSource "the wasm32-wasip3 std" wasip2.rust-std-wasip3;
       devEnv = wasip2.devEnvWasip3;
       wasi-sdk = wasip2.wasi-sdk-wasip3;
       # WASI 0.3.0 needs Wasmtime >= 46; nixpkgs at the pin has 45.
       wasmtime = wasip2.wasmtime-p3;
     };
-  }.${target} or (throw "lib.craneProject: target = \"${target}\" is not one this flake builds for: use \"wasm32-wasip2\" or \"wasm32-wasip3\"");
+  }.${target + lib.optionalString (panic == "unwind") "-unwind"} or (throw (
+    if !(builtins.elem panic [ "abort" "unwind" ]) then
+      "lib.craneProject: panic = \"${toString panic}\" is not a strategy: use \"abort\" or \"unwind\""
+    else if panic == "unwind" && target == "wasm32-wasip3" then
+      "lib.craneProject: panic = \"unwind\" has a std for wasm32-wasip2 only (rust-std-wasip2-unwind): use target = \"wasm32-wasip2\", or panic = \"abort\""
+    else
+      "lib.craneProject: target = \"${target}\" is not one this flake builds for: use \"wasm32-wasip2\" or \"wasm32-wasip3\""
+  ));
   inherit (forTarget) devEnv wasmtime;
+  rustdocflagsVariable = "CARGO_TARGET_${lib.toUpper (builtins.replaceStrings [ "-" ] [ "_" ] target)}_RUSTDOCFLAGS";
   craneLib = (crane.mkLib pkgs).overrideToolchain forTarget.toolchain;
   inherit (craneLib.crateNameFromCargoToml { cargoToml = src + "/Cargo.toml"; }) pname;
 
@@ -106,7 +125,9 @@ in
     fmt = craneLib.cargoFmt { inherit (commonArgs) src; };
     doc = craneLib.cargoDoc (commonArgs // {
       inherit cargoArtifacts;
-      env = commonArgs.env // { RUSTDOCFLAGS = "--deny warnings"; };
+      # RUSTDOCFLAGS replaces the environment's target.<triple>.rustdocflags (cargo reads one
+      # source of flags), so it carries them too.
+      env = commonArgs.env // { RUSTDOCFLAGS = "--deny warnings ${commonArgs.env.${rustdocflagsVariable} or ""}"; };
     });
     test = craneLib.cargoTest testArgs;
   } // lib.optionalAttrs (target == "wasm32-wasip2") {

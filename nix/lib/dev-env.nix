@@ -68,6 +68,7 @@ let
       cc = "wasm32_wasip2";
       runner = "CARGO_TARGET_WASM32_WASIP2_RUNNER";
       rustflags = "CARGO_TARGET_WASM32_WASIP2_RUSTFLAGS";
+      rustdocflags = "CARGO_TARGET_WASM32_WASIP2_RUSTDOCFLAGS";
       flags = "";
       # The sysroot folder with libc++.a and libc++abi.a.
       libTarget = "wasm32-wasip2";
@@ -81,6 +82,7 @@ let
       cc = "wasm32_wasip3";
       runner = "CARGO_TARGET_WASM32_WASIP3_RUNNER";
       rustflags = "CARGO_TARGET_WASM32_WASIP3_RUSTFLAGS";
+      rustdocflags = "CARGO_TARGET_WASM32_WASIP3_RUSTDOCFLAGS";
       flags = "-S p3 -W component-model-async ";
       # No SDK has a wasip3 sysroot yet: its C and C++ libraries are wasip2's, as Rust's
       # bootstrap takes wasip2's libc for p3 (see wasi-sdk-wasip3.nix).
@@ -92,6 +94,9 @@ let
   forTarget = target:
     let
       t = known.${target} or (throw "mkDevEnv: ${target} is not a target this environment serves: use wasm32-wasip2 or wasm32-wasip3");
+      # The libraries C++ code needs, and the unwinding std's flags.
+      rustflags = "-C link-arg=-L${sysroot}/lib/${t.libTarget} -C link-arg=-lc++abi"
+        + (if unwinds then unwindFlags else "");
     in
     {
       # The cc crate's per-target variables, so crates with C code use the SDK's clang, never
@@ -110,8 +115,12 @@ let
       # sysroot, and libc++abi beside it, which libc++.a needs and nothing else links. As link
       # arguments they come after rustc's own search folders, so libc and the crt objects still
       # come from the toolchain's self-contained folder. An archive nothing uses adds no bytes.
-      ${t.rustflags} = "-C link-arg=-L${sysroot}/lib/${t.libTarget} -C link-arg=-lc++abi"
-        + (if unwinds then unwindFlags else "");
+      ${t.rustflags} = rustflags;
+      # Doc-tests are compiled and linked by rustdoc, which cargo gives its own flags
+      # (target.<triple>.rustdocflags), never the rustc ones: without the same flags a doc-test
+      # against the unwinding std fails to compile ("the crate panic_abort does not have the
+      # panic strategy abort"), and one that uses C++ code fails to link.
+      ${t.rustdocflags} = rustflags;
 
       # bindgen (in build scripts) parses C headers as the target's clang does: its triple, the
       # SDK's headers, and the default visibility (clang's default for wasm is hidden, and bindgen
