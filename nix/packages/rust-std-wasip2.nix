@@ -23,6 +23,10 @@
   targets ? [ "wasm32-wasip2" ]
 , # "abort", the targets' own strategy, or "unwind" (scripts/rustc/build-std.sh --panic).
   panic ? "abort"
+, # std::env::temp_dir() as on Unix (TMPDIR, else /tmp) instead of a panic on WASI
+  # (scripts/rustc/patches/std-wasi-temp-dir.patch, rust-lang/rust#160363); on for the unwinding
+  # std, whose users run crates' own test suites, and offered to the others by this switch.
+  unixTempDir ? panic == "unwind"
 }:
 assert builtins.elem panic [ "abort" "unwind" ]
   || throw "rust-std-wasip2: panic = \"${toString panic}\" is not a strategy: use \"abort\" or \"unwind\"";
@@ -30,8 +34,15 @@ let
   unwinds = panic == "unwind";
   targetArgs = lib.concatMapStringsSep " " (target: "--target ${target}") targets
     + lib.optionalString unwinds " --panic unwind";
+  buildStdArgs = targetArgs + lib.optionalString unixTempDir " --unix-temp-dir true";
+  patches =
+    # The one change to libtest an unwinding std needs: #[should_panic] tests run instead of
+    # being ignored on every wasm target.
+    lib.optional unwinds ../../scripts/rustc/patches/libtest-should-panic-unwind.patch
+    ++ lib.optional unixTempDir ../../scripts/rustc/patches/std-wasi-temp-dir.patch;
   targetNames = lib.concatStringsSep " and " targets;
-  unwindsSaid = lib.optionalString unwinds ", unwinding on panic (Wasm exception handling)";
+  unwindsSaid = lib.optionalString unwinds ", unwinding on panic (Wasm exception handling)"
+    + lib.optionalString unixTempDir ", temp_dir() from TMPDIR";
   std = stdenv.mkDerivation ({
     pname = "${pname}-from-source";
     inherit version;
@@ -56,7 +67,7 @@ let
         > bootstrap.toml
       bash ${rustc-build-scripts}/build-std.sh \
         --source "$PWD" --config bootstrap.toml --wasi-sdk ${wasi-sdk} \
-        ${targetArgs} --std-out "$out"
+        ${buildStdArgs} --std-out "$out"
       runHook postBuild
     '';
     dontInstall = true;
@@ -73,10 +84,9 @@ let
       # Built with the SDK, which has releases for these systems only.
       inherit (wasi-sdk.meta) platforms;
     };
-  } // lib.optionalAttrs unwinds {
-    # The one change to libtest an unwinding std needs: #[should_panic] tests run instead of
-    # being ignored on every wasm target. build-std.sh applies it too where no patch phase runs.
-    patches = [ ../../scripts/rustc/patches/libtest-should-panic-unwind.patch ];
+  } // lib.optionalAttrs (patches != [ ]) {
+    # build-std.sh applies the same patches where no patch phase runs.
+    inherit patches;
   });
 in
 symlinkJoin {
@@ -109,6 +119,7 @@ symlinkJoin {
     inherit std stage0;
     # What mkDevEnv (nix/lib/dev-env.nix) checks its own `panic` against.
     panicStrategy = panic;
+    inherit unixTempDir;
   };
   meta = {
     inherit (std.meta) license platforms;

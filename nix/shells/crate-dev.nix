@@ -53,6 +53,8 @@ mkShell {
     echo "  cargo build --target ${lib.concatStringsSep "|" targets} | cargo run | cargo test   (runner: ${devEnv.CARGO_TARGET_WASM32_WASIP2_RUNNER or (lib.getExe wasmtime)})"
     echo "  C code through the cc crate uses ${ccVariables}; wasip2-doctor checks it all"${lib.optionalString toolchainUnwinds ''
 
-    echo "  std unwinds on panic: components use Wasm exception handling (Wasmtime: -W exceptions=y)"''}
+    echo "  std unwinds on panic: components use Wasm exception handling (Wasmtime: -W exceptions=y)"''}${lib.optionalString (toolchain.unixTempDir or false) ''
+
+    echo "  std::env::temp_dir() is \$TMPDIR, else /tmp, as on Unix (tempfile works under the runner)"''}
   '';
 }

@@ -22,6 +22,9 @@
 #                    applied to the source tree once) and puts libcpp_exception_tag.a, the Wasm
 #                    exception tag C++ runtimes define and wasi-sdk's (before 33) do not, beside
 #                    each target's std: crates link it with -Clink-arg=-lcpp_exception_tag
+#   --unix-temp-dir  true or false: std::env::temp_dir() returns TMPDIR, else /tmp, as on Unix,
+#                    instead of panicking (patches/std-wasi-temp-dir.patch; default: true with
+#                    --panic unwind, else false)
 set -euo pipefail
 
 fail() { echo "build-std: $*" >&2; exit 1; }
@@ -29,7 +32,7 @@ fail() { echo "build-std: $*" >&2; exit 1; }
 # the stdenv's bash without readline, and with it go the completion builtins.)
 matched() { [ -e "$1" ]; }
 
-source="" config="" wasi_sdk="" std_out="" toolchain_out="" panic=abort
+source="" config="" wasi_sdk="" std_out="" toolchain_out="" panic=abort unix_temp_dir=""
 targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -40,6 +43,7 @@ while [ $# -gt 0 ]; do
     --toolchain-out) toolchain_out=$2; shift 2 ;;
     --target) IFS=, read -r -a listed <<<"$2"; targets+=("${listed[@]}"); shift 2 ;;
     --panic) panic=$2; shift 2 ;;
+    --unix-temp-dir) unix_temp_dir=$2; shift 2 ;;
     *) fail "unknown argument $1 (see the usage at the top of this script)" ;;
   esac
 done
@@ -49,6 +53,8 @@ if [ -z "$source" ] || [ -z "$config" ] || [ -z "$wasi_sdk" ] || [ -z "$std_out"
 fi
 [ -f "$config" ] || fail "no bootstrap configuration at $config"
 case "$panic" in abort | unwind) ;; *) fail "--panic must be abort or unwind, not '$panic'" ;; esac
+[ -n "$unix_temp_dir" ] || { [ "$panic" = unwind ] && unix_temp_dir=true || unix_temp_dir=false; }
+case "$unix_temp_dir" in true | false) ;; *) fail "--unix-temp-dir must be true or false, not '$unix_temp_dir'" ;; esac
 # The configuration decides how std is compiled, this script what goes with it: both must agree.
 if grep -q '^rustflags = .*"-Cpanic=unwind"' "$config"; then
   [ "$panic" = unwind ] ||
@@ -72,15 +78,23 @@ command -v wasm-component-ld >/dev/null ||
 # x.py takes one --target with a comma-separated list.
 target_list=$(IFS=,; echo "${targets[*]}")
 
-test_lib="$source/library/test/src/lib.rs"
-if [ "$panic" = unwind ] && ! grep -q '&& !cfg!(panic = "unwind");' "$test_lib"; then
-  # (A derivation applies it in its patch phase, where the patch then is found applied.)
-  patch_file="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/patches/libtest-should-panic-unwind.patch"
+# Applies patches/PATCH to the source tree unless FILE already has MARKER (a derivation applies
+# the patches in its patch phase, where they are then found applied).
+apply_once() { # PATCH FILE MARKER
+  local patch_file file="$source/$2"
+  grep -qF -- "$3" "$file" && return 0
+  patch_file="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/patches/$1"
   [ -f "$patch_file" ] || fail "no $patch_file beside this script"
   # A copy of the file first: the tree may be hard-linked to another one.
-  cp "$test_lib" "$test_lib.unpatched" && mv -f "$test_lib.unpatched" "$test_lib"
+  cp "$file" "$file.unpatched" && mv -f "$file.unpatched" "$file"
   patch --forward --silent -p1 -d "$source" <"$patch_file" ||
-    fail "$patch_file does not apply to $source (a Rust other than 1.95?): adapt it to library/test/src/lib.rs"
+    fail "$patch_file does not apply to $source (a Rust other than 1.95?): adapt it to $2"
+}
+if [ "$panic" = unwind ]; then
+  apply_once libtest-should-panic-unwind.patch library/test/src/lib.rs '&& !cfg!(panic = "unwind");'
+fi
+if [ "$unix_temp_dir" = true ]; then
+  apply_once std-wasi-temp-dir.patch library/std/src/sys/pal/wasi/os.rs 'crate::env::var_os("TMPDIR")'
 fi
 
 cd "$source"
