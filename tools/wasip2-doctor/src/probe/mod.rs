@@ -18,16 +18,18 @@ use artifact::judge_built_wasm;
 use c_library::{c_tools, compile_c, compile_cxx, cxx_tool};
 use cargo::Probe;
 use projects::{
-    C_ANSWER, CXX_ANSWER, HELLO, UNWOUND, c_project, cxx_project, hello_project, unwind_project,
+    C_ANSWER, CXX_ANSWER, HELLO, TEMP_DIR_SAID, UNWOUND, c_project, cxx_project, hello_project,
+    temp_dir_project, unwind_project,
 };
 
 /// The probes' findings, in the order they come.
-pub const IDS: [&str; 5] = [
+pub const IDS: [&str; 6] = [
     "probe-build",
     "probe-run",
     "probe-c",
     "probe-cxx",
     "probe-unwind",
+    "probe-temp-dir",
 ];
 
 /// What the checks found that the probes depend on.
@@ -86,6 +88,7 @@ fn run_all(env: &Environment, setup: &Setup, work: &Path) -> Vec<Finding> {
             "the std aborts on panic (see panic-strategy): nothing unwinds",
         )
     });
+    findings.push(temp_dir_probe(&probe, work));
     findings
 }
 
@@ -253,6 +256,56 @@ fn cxx_probe(probe: &Probe, work: &Path, sdk: Option<&Path>) -> Finding {
     }
 }
 
+/// Builds and runs a program that asks std for the temporary folder: Rust 1.95's WASI std
+/// panics there (library/std/src/sys/pal/wasi/os.rs, rust-lang/rust#160363), so every test that
+/// uses tempfile's `tempdir()` or `NamedTempFile::new()` fails; this flake's unwinding std (and
+/// any from-source std with `unixTempDir = true`) takes `TMPDIR`, else `/tmp`, as Unix does.
+fn temp_dir_probe(probe: &Probe, work: &Path) -> Finding {
+    let id = "probe-temp-dir";
+    let project = work.join("temp-dir");
+    if let Err(error) = temp_dir_project(&project) {
+        return Finding::fail(
+            id,
+            format!("writing {}: {error}", project.display()),
+            "make the temporary folder writable (TMPDIR)",
+        );
+    }
+    let wasm = match probe.build(&project, "doctor-temp-dir", id) {
+        Ok(wasm) => wasm,
+        Err(finding) => return finding,
+    };
+    judge_temp_dir(probe.run(&project, &wasm, id))
+}
+
+/// Reads the temporary-folder probe's run (see [`temp_dir_probe`]).
+fn judge_temp_dir(run: Result<String, Finding>) -> Finding {
+    let id = "probe-temp-dir";
+    match run {
+        Ok(said) => match said.lines().find_map(|l| l.strip_prefix(TEMP_DIR_SAID)) {
+            Some(folder) => Finding::pass(
+                id,
+                format!(
+                    "std::env::temp_dir() = {folder}: tempfile's tempdir() and NamedTempFile::new() work"
+                ),
+            ),
+            None => Finding::fail(
+                id,
+                format!("the temporary-folder probe printed {:?}", said.trim()),
+                "check that the runner passes the program's output through",
+            ),
+        },
+        Err(finding) if finding.status == Status::Fail => Finding::warn(
+            id,
+            format!(
+                "std::env::temp_dir() panics with this std (Rust's WASI std: \"no filesystem on wasm\", rust-lang/rust#160363), so tests that call tempfile::tempdir() or NamedTempFile::new() fail: {}",
+                finding.detail
+            ),
+            "use the unwinding shell (nix develop <this flake>#unwind): its std (rust-std-wasip2-unwind) takes TMPDIR, else /tmp, and wasi-test-runner grants a TMPDIR; or a from-source std with unixTempDir = true; or in the tests tempfile::tempdir_in(std::env::var(\"TMPDIR\")?)",
+        ),
+        Err(finding) => finding,
+    }
+}
+
 /// Builds a program that catches a panic, with the environment's flags, and runs it: the std,
 /// the flags and the runner (Wasmtime with exceptions) together.
 fn unwind_probe(probe: &Probe, work: &Path) -> Finding {
@@ -285,5 +338,33 @@ fn unwind_probe(probe: &Probe, work: &Path) -> Finding {
             "let the runner run Wasm exceptions: Wasmtime 47 and later run them by default, 37 to 46 need -W exceptions=y (wasi-test-runner passes it for a binary with an exception tag)",
         ),
         Err(finding) => finding,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_temp_dir_that_panics_is_a_warning_naming_the_unwinding_shell() {
+        let trapped = Finding::fail("probe-temp-dir", "wasm trap: unreachable", "unused");
+        let finding = judge_temp_dir(Err(trapped));
+        assert_eq!(finding.status, Status::Warn);
+        assert!(finding.detail.contains("temp_dir() panics"));
+        assert!(
+            finding
+                .fix
+                .as_deref()
+                .is_some_and(|f| f.contains("#unwind"))
+        );
+    }
+
+    #[test]
+    fn a_temp_dir_that_answers_passes_with_its_folder() {
+        let finding = judge_temp_dir(Ok(format!("{TEMP_DIR_SAID}/tmp/guest\n")));
+        assert_eq!(finding.status, Status::Pass);
+        assert!(finding.detail.contains("/tmp/guest"));
+        let silent = judge_temp_dir(Ok(String::new()));
+        assert_eq!(silent.status, Status::Fail);
     }
 }

@@ -13,6 +13,8 @@ pub const C_ANSWER: &str = "wasip2-doctor probe: C says 0x2a";
 pub const CXX_ANSWER: &str = "wasip2-doctor probe: C++ says 16";
 /// What the unwinding probe prints after catching its panic.
 pub const UNWOUND: &str = "wasip2-doctor probe: caught the panic and went on";
+/// What the temporary-folder probe prints before the folder std names.
+pub const TEMP_DIR_SAID: &str = "wasip2-doctor probe: temp_dir() = ";
 
 /// Writes a file, making its folder first.
 pub fn write(path: &Path, text: &str) -> std::io::Result<()> {
@@ -67,6 +69,18 @@ pub fn unwind_project(dir: &Path) -> std::io::Result<()> {
         &dir.join("src/main.rs"),
         &format!(
             "fn main() {{\n    std::panic::set_hook(Box::new(|_| {{}}));\n    let caught = std::panic::catch_unwind(|| panic!(\"a deliberate panic\"));\n    if caught.is_err() {{\n        println!(\"{UNWOUND}\");\n    }}\n}}\n"
+        ),
+    )
+}
+
+/// The temporary-folder probe, package `doctor-temp-dir`: prints `std::env::temp_dir()`, which
+/// Rust's WASI std implements as a panic.
+pub fn temp_dir_project(dir: &Path) -> std::io::Result<()> {
+    write_manifest(dir, "doctor-temp-dir")?;
+    write(
+        &dir.join("src/main.rs"),
+        &format!(
+            "fn main() {{\n    println!(\"{TEMP_DIR_SAID}{{}}\", std::env::temp_dir().display());\n}}\n"
         ),
     )
 }
