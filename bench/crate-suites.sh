@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs popular crates' own test suites (unit, integration and doc-tests), at the versions
 # bench/crate-suites.txt pins, natively and for wasm32-wasip2 under the dev shell's plain runner,
-# under wasi-test-runner, and under cargo-nextest with wasi-test-runner; prints passed/failed/
+# under wasi-test-runner, and under cargo-nextest with wasi-test-runner, then as devShells.unwind
+# builds them (the unwinding std, its flags for rustc and rustdoc, wasi-test-runner; and nextest
+# beside it); prints passed/failed/
 # ignored per kind and the difference from native, and compares the counts with the ones
 # recorded in bench/crate-suites.txt. Uses the toolchain the offline suite built (run it first).
 #
@@ -12,8 +14,9 @@
 # variables: CRATE_SUITES_TOOLCHAIN (default $SUITE_WORK/toolchain-wasip2; SUITE_WORK defaults to
 #   target/offline-suite), WASMTIME (else wasmtime on PATH:
 #   `source .ci/env.sh`), WASI_TEST_RUNNER (else target/release/wasi-test-runner),
-#   CRATE_SUITES_RUNNERS (default "native wasmtime wasi-test-runner nextest"; also wasmtime-tmp:
-#   the plain runner with the host's /tmp granted too),
+#   CRATE_SUITES_RUNNERS (default "native wasmtime wasi-test-runner nextest unwind unwind-nextest";
+#   also wasmtime-tmp: the plain runner with the host's /tmp granted too),
+#   CRATE_SUITES_UNWIND_TOOLCHAIN (default $SUITE_WORK/toolchain-wasip2-unwind: the unwind rows),
 #   WASIP2_OFFLINE_CACHE (default ~/.cache/wasip2-flake: its cargo-home-rust-1.95.0 holds the
 #   crates), CRATE_SUITES_OUT (default target/crate-suites: sources, builds, logs).
 set -euo pipefail
@@ -21,6 +24,10 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 list="$repo/bench/crate-suites.txt"
 work=${SUITE_WORK:-$repo/target/offline-suite}
 toolchain=${CRATE_SUITES_TOOLCHAIN:-$work/toolchain-wasip2}
+unwind_toolchain=${CRATE_SUITES_UNWIND_TOOLCHAIN:-$work/toolchain-wasip2-unwind}
+# What devShells.unwind gives rustc and rustdoc for the target (nix/lib/dev-env.nix; the C++
+# library flags aside, which no crate here needs).
+unwind_flags="-Cpanic=unwind -Ctarget-feature=+exception-handling -Cllvm-args=-wasm-use-legacy-eh=false -C link-arg=-lcpp_exception_tag"
 out=${CRATE_SUITES_OUT:-$repo/target/crate-suites}
 cache=${WASIP2_OFFLINE_CACHE:-$HOME/.cache/wasip2-flake}
 # The cargo home the offline suite fills for Rust 1.95.0, so one cache serves CI; never ~/.cargo.
@@ -170,11 +177,29 @@ libtest_run() {
   return $status
 }
 
-runners=${CRATE_SUITES_RUNNERS:-native wasmtime wasi-test-runner nextest}
-if [[ " $runners " == *" nextest "* ]] && ! command -v cargo-nextest >/dev/null; then
+runners=${CRATE_SUITES_RUNNERS:-native wasmtime wasi-test-runner nextest unwind unwind-nextest}
+if [[ " $runners " == *"nextest "* ]] && ! command -v cargo-nextest >/dev/null; then
   echo "crate-suites: no cargo-nextest on PATH (cargo install --locked cargo-nextest): its rows are skipped" >&2
-  runners=${runners/nextest/}
+  runners=$(tr ' ' '\n' <<<"$runners" | grep -v nextest | tr '\n' ' ')
 fi
+if [[ " $runners " == *" unwind"* ]] && [ ! -f "$unwind_toolchain/lib/rustlib/wasm32-wasip2/lib/self-contained/libcpp_exception_tag.a" ]; then
+  echo "crate-suites: $unwind_toolchain is not the unwinding toolchain (the offline suite's test-runner-unwind area builds it): the unwind rows are skipped" >&2
+  runners=$(tr ' ' '\n' <<<"$runners" | grep -v '^unwind' | tr '\n' ' ')
+fi
+
+# In a subshell: the unwinding toolchain, flags for rustc and rustdoc (RUSTFLAGS, which the
+# bench sets, outranks cargo's per-target flags), and a target folder of its own.
+with_unwind() {
+  export PATH="$unwind_toolchain/bin:$PATH" CARGO="$unwind_toolchain/bin/cargo" \
+    RUSTC="$unwind_toolchain/bin/rustc" RUSTDOC="$unwind_toolchain/bin/rustdoc" \
+    RUSTFLAGS="$RUSTFLAGS $unwind_flags" RUSTDOCFLAGS="--cap-lints=warn $unwind_flags" \
+    CARGO_TARGET_DIR="$out/target-unwind" CARGO_TARGET_WASM32_WASIP2_RUNNER="$runner"
+  "$@"
+}
+nextest_run() {
+  cargo nextest run --locked --no-fail-fast --target wasm32-wasip2 --color never \
+    --status-level all --final-status-level none
+}
 
 declare -A counts=()
 results="$out/results.txt"
@@ -198,13 +223,13 @@ for name in "${crates[@]}"; do
         (cd "$dir" && CARGO_TARGET_WASM32_WASIP2_RUNNER="$runner" libtest_run --target wasm32-wasip2) \
           >"$log" 2>&1 || status=$? ;;
       nextest)
-        (cd "$dir" && CARGO_TARGET_WASM32_WASIP2_RUNNER="$runner" \
-          cargo nextest run --locked --no-fail-fast --target wasm32-wasip2 --color never \
-          --status-level all --final-status-level none) >"$log" 2>&1 || status=$? ;;
-      *) die "unknown runner $r in CRATE_SUITES_RUNNERS (native, wasmtime, wasmtime-tmp, wasi-test-runner, nextest)" ;;
+        (cd "$dir" && CARGO_TARGET_WASM32_WASIP2_RUNNER="$runner" nextest_run) >"$log" 2>&1 || status=$? ;;
+      unwind) (cd "$dir" && with_unwind libtest_run --target wasm32-wasip2) >"$log" 2>&1 || status=$? ;;
+      unwind-nextest) (cd "$dir" && with_unwind nextest_run) >"$log" 2>&1 || status=$? ;;
+      *) die "unknown runner $r in CRATE_SUITES_RUNNERS (native, wasmtime, wasmtime-tmp, wasi-test-runner, nextest, unwind, unwind-nextest)" ;;
     esac
     seconds=$(($(date +%s) - start))
-    if [ "$r" = nextest ]; then parsed=$(count_nextest "$log"); else parsed=$(count_libtest "$log"); fi
+    if [[ "$r" == *nextest ]]; then parsed=$(count_nextest "$log"); else parsed=$(count_libtest "$log"); fi
     if [ -z "$parsed" ]; then
       echo "crate-suites: $name under $r ran no test (exit $status): see $log" >&2
       continue
@@ -234,7 +259,7 @@ delta() {
   local name=$1 r=$2 kinds dp=0 df=0 di=0 dn=0 abs=0 kind p f i n np nf ni text=""
   if [ -z "${counts[$name.native.seconds]:-}" ]; then echo "(native not run)"; return; fi
   kinds="unit integration doc"
-  [ "$r" = nextest ] && kinds="unit integration"
+  [[ "$r" == *nextest ]] && kinds="unit integration"
   for kind in $kinds; do
     read -r p f i n _ <<<"${counts[$name.$r.$kind]:-0 0 0 0 0}"
     read -r np nf ni _ <<<"${counts[$name.native.$kind]:-0 0 0 0 0}"

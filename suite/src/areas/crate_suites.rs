@@ -4,7 +4,8 @@
 //! offline cache alone (CI's install step fetches them with `bench/crate-suites.sh --fetch`).
 //! glob's are the cheapest with all three kinds: its unit tests pass, its one integration test
 //! aborts (it asks `tempfile::tempdir()` for a folder, and std's `temp_dir()` panics on WASI),
-//! two of its doc-tests are ignored as natively.
+//! two of its doc-tests are ignored as natively. With the unwinding std (`unwind`: its flags for
+//! rustc and rustdoc, its `temp_dir()` from TMPDIR) that integration test passes.
 
 use std::collections::BTreeSet;
 use std::process::Command;
@@ -17,12 +18,12 @@ use crate::{CheckResult, Context, Suite, Verdict};
 const AREA: &str = "crate-suites";
 /// Builds and runs in under a minute from a cold target folder (about 50 s here).
 const CRATE: &str = "glob";
-const RUNNERS: &[&str] = &["wasmtime", "wasi-test-runner"];
+const RUNNERS: &[&str] = &["wasmtime", "wasi-test-runner", "unwind"];
 
 pub fn run(suite: &mut Suite) {
     suite.check(
         AREA,
-        "glob's own tests, offline, under both runners: the counts bench/crate-suites.txt records",
+        "glob's own tests, offline, under both runners and with the unwinding std: the counts bench/crate-suites.txt records",
         recorded_counts,
     );
 }
@@ -74,6 +75,10 @@ fn recorded_counts(ctx: &mut Context) -> CheckResult {
             .arg(CRATE)
             .env("CRATE_SUITES_RUNNERS", RUNNERS.join(" "))
             .env("CRATE_SUITES_TOOLCHAIN", &toolchain)
+            .env(
+                "CRATE_SUITES_UNWIND_TOOLCHAIN",
+                ctx.work.join("toolchain-wasip2-unwind"),
+            )
             .env("CRATE_SUITES_OUT", &out)
             .env("WASMTIME", wasmtime.join("bin/wasmtime"))
             .env(

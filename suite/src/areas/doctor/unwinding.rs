@@ -158,6 +158,15 @@ pub(super) fn unwind_std(ctx: &mut Context) -> CheckResult {
             .map(Value::to_string)
             .unwrap_or_default()
     );
+    // The unwinding std takes temp_dir() from TMPDIR (scripts/rustc/patches/std-wasi-temp-dir.patch).
+    ensure!(
+        status(&checks, "probe-temp-dir") == "pass",
+        "with the unwinding std, probe-temp-dir should pass: {}",
+        checks
+            .get("probe-temp-dir")
+            .map(Value::to_string)
+            .unwrap_or_default()
+    );
     let Verdict::Proved(agreed) = all_pass(&checks, code)? else {
         bail!("the agreeing unwinding environment was not judged");
     };

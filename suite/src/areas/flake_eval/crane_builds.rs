@@ -101,15 +101,31 @@ fn crane_nix(ctx: &Context, state: &State) -> Result<Command> {
 
 /// Builds one attribute of the stand-in's outputs; prints built or failed, seconds and size.
 fn build(ctx: &Context, state: &State, attribute: &str) -> Result<String> {
-    let started = Instant::now();
-    let output = ctx.run_unchecked(
+    build_from(ctx, state, &outputs_file(ctx), attribute).map(|(out, _)| out)
+}
+
+/// `nix build` of an attribute of `file` in the crane store, its log (`-L`) on standard error.
+fn try_build(ctx: &Context, state: &State, file: &str, attribute: &str) -> Result<Output> {
+    ctx.run_unchecked(
         "crane-build",
         crane_nix(ctx, state)?
             .args(["build", "--impure", "--no-link", "--print-out-paths", "-L"])
             .arg("-f")
-            .arg(outputs_file(ctx))
+            .arg(file)
             .arg(attribute),
-    )?;
+    )
+}
+
+/// Builds one attribute of `file`; prints built or failed, seconds and size. Returns the output
+/// path and what the builds printed.
+fn build_from(
+    ctx: &Context,
+    state: &State,
+    file: &str,
+    attribute: &str,
+) -> Result<(String, String)> {
+    let started = Instant::now();
+    let output = try_build(ctx, state, file, attribute)?;
     let seconds = started.elapsed().as_secs_f64();
     if !output.status.success() {
         println!("[nix-build] {attribute}: failed after {seconds:.0} s");
@@ -133,7 +149,7 @@ fn build(ctx: &Context, state: &State, attribute: &str) -> Result<String> {
         format!("built in {seconds:.0} s ({built} derivations)")
     };
     println!("[nix-build] {attribute}: {how}, {size}");
-    Ok(out)
+    Ok((out, String::from_utf8_lossy(&output.stderr).into_owned()))
 }
 
 fn closure_size(ctx: &Context, state: &State, out: &str) -> Result<String> {
@@ -202,7 +218,12 @@ fn prerequisites(ctx: &Context, state: &State) -> Option<CheckResult> {
 /// The flake's packages the host's Nix 2.8 built already (the nix-builds area): where Nix 2.26
 /// evaluates one to the same output path (the same derivation), its closure is copied into the
 /// crane store instead of built again, as a binary cache would serve it.
-const SHARED_WITH_HOST_STORE: [&str; 3] = ["wasmtime-p3", "rust-std-wasip2", "rust-std-wasip3"];
+const SHARED_WITH_HOST_STORE: [&str; 4] = [
+    "wasmtime-p3",
+    "rust-std-wasip2",
+    "rust-std-wasip3",
+    "rust-std-wasip2-unwind",
+];
 
 pub(super) fn seed_from_host_store(ctx: &mut Context, state: &State) -> CheckResult {
     if let Some(skip) = prerequisites(ctx, state) {
@@ -640,4 +661,77 @@ pub(super) fn checks_prove_their_names(ctx: &mut Context, state: &State) -> Chec
     Ok(Verdict::Proved(
         "test and nextest: dev profile over a dev dependency build, doCheck on despite the caller's doCheck = false, nextest --no-tests=warn; reproducible: the second package has its own dependency build (-rebuilt-deps) in /build/rebuilt-source".into(),
     ))
+}
+
+/// `lib.craneProject { panic = "unwind"; }` on a crate whose tests use temporary files and whose
+/// doc-tests pass (suite/fixtures/temp-files): its test, nextest and doc checks build, the tests
+/// counted as natively; with the default std, its test check fails where `temp_dir()` panics.
+pub(super) fn unwind_project(ctx: &mut Context, state: &State) -> CheckResult {
+    if let Some(skip) = prerequisites(ctx, state) {
+        return skip;
+    }
+    fetch_crane_crates(ctx)?;
+    let fixture = ctx.repo.join("suite/fixtures/temp-files");
+    ctx.run(
+        "crane-cargo-fetch",
+        Command::new("cargo")
+            .args(["fetch", "--locked", "--manifest-path"])
+            .arg(fixture.join("Cargo.toml")),
+    )?;
+    // Natively first: what the checks must count.
+    let native = ctx.run(
+        "temp-files-native",
+        Command::new("cargo")
+            .current_dir(ctx.fresh_dir("crane-temp-files-native")?)
+            .args(["test", "--offline", "--locked", "--manifest-path"])
+            .arg(fixture.join("Cargo.toml"))
+            .env(
+                "CARGO_TARGET_DIR",
+                ctx.work.join("crane-temp-files-native/target"),
+            ),
+    )?;
+    let native_results = results(&stdout_text(&native));
+    let file = ctx
+        .repo
+        .join("suite/nixpkgs-standin/crane-fixtures.nix")
+        .display()
+        .to_string();
+    let (_, test_log) = build_from(ctx, state, &file, "temp-files-unwind.checks.test")?;
+    let in_check = results(&test_log);
+    ensure!(
+        in_check == native_results,
+        "crane's test check with the unwinding std counted {in_check:?}, natively {native_results:?}"
+    );
+    let (_, nextest_log) = build_from(ctx, state, &file, "temp-files-unwind.checks.nextest")?;
+    ensure!(
+        nextest_log.contains("2 tests run: 2 passed"),
+        "crane's nextest check did not run the 2 tests:\n{}",
+        last_lines(&nextest_log, 30)
+    );
+    build_from(ctx, state, &file, "temp-files-unwind.checks.doc")?;
+    let abort = try_build(ctx, state, &file, "temp-files-abort.checks.test")?;
+    let abort_log = String::from_utf8_lossy(&abort.stderr);
+    ensure!(
+        !abort.status.success() && abort_log.contains("::env::temp_dir"),
+        "with the default std the test check should trap in std::env::temp_dir, but: {}\n{}",
+        abort.status,
+        last_lines(&abort_log, 30)
+    );
+    Ok(Verdict::Proved(format!(
+        "unwinding std: test check {in_check:?} as natively, nextest 2 of 2, doc built; default std: the test check traps in std::env::temp_dir"
+    )))
+}
+
+/// The libtest summaries of a `cargo test` log, in order, without their times: one per test
+/// binary and one for the doc-tests.
+fn results(log: &str) -> Vec<String> {
+    log.lines()
+        .filter_map(|l| l.find("test result: ").map(|at| &l[at..]))
+        .map(|l| l.split("; finished in").next().unwrap_or(l).to_string())
+        .collect()
+}
+
+fn last_lines(text: &str, n: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(n)..].join("\n")
 }

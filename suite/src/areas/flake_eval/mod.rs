@@ -14,7 +14,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
 use std::time::{Instant, SystemTime};
 
 use anyhow::{Context as _, Result, bail, ensure};
@@ -127,6 +127,11 @@ pub fn run(suite: &mut Suite) {
         AREA,
         "the packages Nix 2.8 built already, at the same output paths, copied into the crane store",
         |ctx| crane_builds::seed_from_host_store(ctx, &state),
+    );
+    suite.check(
+        AREA,
+        "lib.craneProject { panic = \"unwind\"; }: tests with temporary files and doc-tests pass in the test, nextest and doc checks as natively; with the default std the test check fails in temp_dir()",
+        |ctx| crane_builds::unwind_project(ctx, &state),
     );
     for template in template_names(&suite.ctx.repo) {
         let template = template.as_str();

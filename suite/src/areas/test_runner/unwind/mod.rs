@@ -1,7 +1,8 @@
 //! The std built to unwind (`rust-std-wasip2-unwind`: `bootstrap-config.sh --panic unwind` and
 //! `build-std.sh --panic unwind`, run by Nix), and `cargo test` with it: every test counted as
-//! natively, the panic message printed, `#[should_panic]` tests run; the dev env that builds
-//! crates for it, and the refusal of a toolchain and dev env that disagree.
+//! natively, the panic message printed, `#[should_panic]` tests run, doc-tests and temporary
+//! files as natively; the dev env that builds crates for it, and the refusal of a toolchain and
+//! dev env that disagree.
 
 use std::path::PathBuf;
 
@@ -14,12 +15,14 @@ use crate::{Context, Suite};
 mod built;
 mod cargo_test;
 mod configuration;
+mod native_parity;
 mod outcomes;
 mod refusals;
 mod shell;
 
 use self::built::built;
 use self::configuration::configuration;
+use self::native_parity::{doc_tests, temp_files};
 use self::outcomes::{outcomes, template};
 use self::refusals::refusals;
 use self::shell::shell;
@@ -44,6 +47,16 @@ pub fn run(suite: &mut Suite) {
         AREA,
         "test-outcomes with the unwinding std: native's summary, the panic message, #[should_panic] run (one that does not panic fails)",
         outcomes,
+    );
+    suite.check(
+        AREA,
+        "doc-tests with the unwinding std: native's summary under both runners (the should_panic one runs); without the env's rustdoc flags they fail to compile",
+        doc_tests,
+    );
+    suite.check(
+        AREA,
+        "temporary files (tempfile's tempdir() and NamedTempFile::new()) as natively with the unwinding std; with the default std they panic in temp_dir()",
+        temp_files,
     );
     suite.check(
         AREA,

@@ -22,11 +22,14 @@ pub(super) fn shell(ctx: &mut Context) -> CheckResult {
         return ctx.missing("no Nix build environment (see the parts area)");
     };
     let dir = ctx.fresh_dir("unwind-nix-shell")?;
-    copy_tree(
-        &ctx.repo.join("suite/fixtures/test-outcomes"),
-        &dir.join("test-outcomes"),
-    )?;
-    let script = "cd test-outcomes && cargo test --offline --locked --target wasm32-wasip2; echo \"cargo test exit: $?\"";
+    for fixture in ["test-outcomes", "doc-test-outcomes"] {
+        copy_tree(
+            &ctx.repo.join("suite/fixtures").join(fixture),
+            &dir.join(fixture),
+        )?;
+    }
+    let script = "cd test-outcomes && cargo test --offline --locked --target wasm32-wasip2; echo \"cargo test exit: $?\"; \
+                  cd ../doc-test-outcomes && cargo test --offline --locked --target wasm32-wasip2 --doc; echo \"cargo test --doc exit: $?\"";
     let output = ctx.run(
         "unwind-nix-shell",
         sandboxed_nix(ctx, "nix-shell")
@@ -57,7 +60,17 @@ pub(super) fn shell(ctx: &mut Context) -> CheckResult {
         "in devShells.unwind: {wasm_summary:?}:\n{}",
         tail(&output, 30)
     );
+    // The doc-tests, compiled by rustdoc with the shell's rustdoc flags: native's count.
+    let doc_summary =
+        "test result: FAILED. 2 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out";
+    ensure!(
+        text.contains(doc_summary)
+            && text.contains("- should panic ... ok")
+            && text.contains("cargo test --doc exit: 101\n"),
+        "in devShells.unwind the doc-tests did not count as natively ({doc_summary:?}):\n{}",
+        tail(&output, 30)
+    );
     Ok(Verdict::Proved(format!(
-        "devShells.unwind: {wasm_summary:?}, the panic message printed, cargo test exit 1 (natively 101: WASI p2 exits carry only failure)"
+        "devShells.unwind: {wasm_summary:?}, the panic message printed, cargo test exit 1 (natively 101: WASI p2 exits carry only failure); doc-tests {doc_summary:?} as natively"
     )))
 }
