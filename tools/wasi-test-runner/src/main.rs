@@ -51,8 +51,10 @@ EXIT STATUS
     test that libtest reported ignored: libtest on wasm does not run those and exits 0, which
     would read as a pass.
 
-Note: Rust's std on WASI answers std::env::temp_dir() with a panic, whatever TMPDIR says; use
-TMPDIR directly, e.g. tempfile::Builder::new().tempdir_in(std::env::var(\"TMPDIR\")?).",
+Note: Rust's std on WASI answers std::env::temp_dir() with a panic, whatever TMPDIR says
+(rust-lang/rust#160363); the flake's unwinding std (devShells.unwind) returns TMPDIR as Unix
+does. With another std, use TMPDIR directly, e.g.
+tempfile::Builder::new().tempdir_in(std::env::var(\"TMPDIR\")?).",
         version = env!("CARGO_PKG_VERSION"),
         minimum = wasmtime::MINIMUM_MAJOR,
     )
