@@ -12,6 +12,7 @@ pub mod nix;
 pub mod nix_builds;
 pub mod parts;
 pub mod rust_std;
+pub mod rustc_source;
 pub mod templates;
 pub mod test_runner;
 pub mod ui_report;
@@ -31,6 +32,7 @@ pub fn run_all(suite: &mut Suite) {
     binary_cache::run(suite);
     ui_tests::run(suite);
     ui_report::run(suite);
+    rustc_source::run(suite);
     doctor::run(suite);
     templates::run(suite);
     cxx::run(suite);
