@@ -133,8 +133,9 @@ pub fn diagnose(env: &Environment, options: Options) -> Vec<Finding> {
 
 /// The std's panic strategy, probed in a temporary folder of its own.
 fn std_panic(env: &Environment, rustc: &Rustc, target: Target) -> Result<StdPanic, String> {
-    let work = std::env::temp_dir().join(format!("wasip2-doctor-{}-panic", std::process::id()));
-    let found = unwinding::probe_std_panic(env, rustc, target, &work);
-    let _ = std::fs::remove_dir_all(&work);
-    found
+    let work = tempfile::Builder::new()
+        .prefix("wasip2-doctor-panic-")
+        .tempdir()
+        .map_err(|e| format!("no temporary folder for the probe: {e}"))?;
+    unwinding::probe_std_panic(env, rustc, target, work.path())
 }

@@ -47,10 +47,20 @@ pub struct Setup<'a> {
 
 /// Runs the probes.
 pub fn run(env: &Environment, setup: &Setup) -> Vec<Finding> {
-    let work = std::env::temp_dir().join(format!("wasip2-doctor-{}", std::process::id()));
-    let findings = run_all(env, setup, &work);
-    let _ = std::fs::remove_dir_all(&work);
-    findings
+    // A fresh folder of an unpredictable name in the temporary folder, removed when dropped.
+    match tempfile::Builder::new().prefix("wasip2-doctor-").tempdir() {
+        Ok(work) => run_all(env, setup, work.path()),
+        Err(error) => IDS
+            .into_iter()
+            .map(|id| {
+                Finding::fail(
+                    id,
+                    format!("no temporary folder for the probes: {error}"),
+                    "make the temporary folder writable, or point TMPDIR at one that is",
+                )
+            })
+            .collect(),
+    }
 }
 
 fn run_all(env: &Environment, setup: &Setup, work: &Path) -> Vec<Finding> {
