@@ -45,12 +45,13 @@ pub fn copy_repository_to(ctx: &Context, target: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Where local mirrors of fetched repositories are (`<owner>+<repo>/repo`, bare git folders):
-/// `WASIP2_INPUT_MIRRORS`, else `/work/.mirror`. Never part of the project; absent on a new machine.
-pub fn mirrors() -> PathBuf {
+/// Where local mirrors of the flake's inputs are (`<owner>+<repo>/repo`, bare git folders):
+/// `WASIP2_INPUT_MIRRORS`, else `mirrors/` in the suite's cache folder (`WASIP2_OFFLINE_CACHE`).
+/// Never part of the project; absent on a new machine (suite/README.md says how to fill it).
+pub fn mirrors(cache: &Path) -> PathBuf {
     std::env::var_os("WASIP2_INPUT_MIRRORS")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/work/.mirror"))
+        .unwrap_or_else(|| cache.join("mirrors"))
 }
 
 pub fn copy_tree(from: &Path, to: &Path) -> Result<()> {

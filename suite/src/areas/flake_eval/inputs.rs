@@ -27,7 +27,9 @@ pub(super) fn prepare(ctx: &mut Context, state: &mut State) -> CheckResult {
         let locked = &lock["nodes"][name]["locked"];
         let field = |key: &str| locked[key].as_str().unwrap_or_default().to_string();
         let (owner, repo, rev) = (field("owner"), field("repo"), field("rev"));
-        let git_dir = mirrors().join(format!("{owner}+{repo}")).join("repo");
+        let git_dir = mirrors(&ctx.cache)
+            .join(format!("{owner}+{repo}"))
+            .join("repo");
         if !has_commit(&git_dir, &rev) {
             absent.push(format!("{name} ({owner}/{repo} at {rev})"));
         }
@@ -35,8 +37,8 @@ pub(super) fn prepare(ctx: &mut Context, state: &mut State) -> CheckResult {
     }
     if !absent.is_empty() {
         let why = format!(
-            "no mirror under {} holds the locked commit of: {} (mirrors are fetched for reading only and are never on CI)",
-            mirrors().display(),
+            "no mirror under {} holds the locked commit of: {} (fill it as suite/README.md says; a new machine has none)",
+            mirrors(&ctx.cache).display(),
             absent.join(", ")
         );
         state.not_ready = Some(why.clone());
@@ -71,7 +73,7 @@ pub(super) fn prepare(ctx: &mut Context, state: &mut State) -> CheckResult {
         }
     }
     ctx.run("copy-standin", cp.arg(&standin))?;
-    let lib_mirror = mirrors().join(NIXPKGS_LIB_MIRROR).join("repo");
+    let lib_mirror = mirrors(&ctx.cache).join(NIXPKGS_LIB_MIRROR).join("repo");
     if !has_commit(&lib_mirror, "HEAD") {
         // The stand-in flake would fall back to the stand-in's lib.nix, which lacks what crane
         // and rust-overlay call (lib.fileset, makeScopeWithSplicing', lib.systems).

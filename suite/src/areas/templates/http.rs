@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, bail, ensure};
 
-use super::smoke::wasmtime;
+use super::wasmtime;
 use crate::Context;
 
 /// How long the HTTP smoke run waits for the server to listen, and for each answer.

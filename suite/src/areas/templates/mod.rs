@@ -78,6 +78,14 @@ const REQUIRED_FILES: &[&str] = &[
     ".gitignore",
 ];
 
+/// The Wasmtime of the parts, which the smoke and http checks run components with.
+fn wasmtime(ctx: &Context) -> Result<Command> {
+    let Some(dir) = &ctx.parts.wasmtime else {
+        bail!("no wasmtime (see the parts area)");
+    };
+    Ok(Command::new(dir.join("bin/wasmtime")))
+}
+
 pub fn run(suite: &mut Suite) {
     for (name, component, smoke) in TEMPLATES {
         suite.check(

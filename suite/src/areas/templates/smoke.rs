@@ -6,8 +6,8 @@ use std::process::Command;
 
 use anyhow::{Context as _, Result, bail, ensure};
 
-use super::Smoke;
 use super::http::http_over_loopback;
+use super::{Smoke, wasmtime};
 use crate::Context;
 use crate::context::{package_dir, stdout_text, tail};
 use crate::nix_build::Stdenv;
@@ -184,11 +184,4 @@ fn p3_command_and_timers(ctx: &Context, dir: &Path, wasm: &Path) -> Result<Strin
             .unwrap_or_default()
             .trim()
     ))
-}
-
-pub(super) fn wasmtime(ctx: &Context) -> Result<Command> {
-    let Some(dir) = &ctx.parts.wasmtime else {
-        bail!("no wasmtime (see the parts area)");
-    };
-    Ok(Command::new(dir.join("bin/wasmtime")))
 }
