@@ -20,13 +20,15 @@ let
       inputs.rust-analyzer-src = null;
     };
   };
-  # Each template's own flake outputs, as `nix flake init` then `nix build`, `nix run` and
-  # `nix develop` in it see them: its `wasip2` input is this flake.
+  # The outputs of a user's flake.nix whose `wasip2` input is this flake (and `nixpkgs` follows
+  # it), as `nix build`, `nix run` and `nix develop` in its folder see them.
+  outputsOf = flakeFile: (import flakeFile).outputs {
+    inherit nixpkgs;
+    wasip2 = flake;
+  };
+  # Each template's own flake outputs, as after `nix flake init`.
   templateOutputs = builtins.mapAttrs
-    (_name: template: (import (template.path + "/flake.nix")).outputs {
-      inherit nixpkgs;
-      wasip2 = flake;
-    })
+    (_name: template: outputsOf (template.path + "/flake.nix"))
     (removeAttrs flake.templates [ "default" ]);
 in
-flake // { inherit templateOutputs; }
+flake // { inherit templateOutputs outputsOf; }

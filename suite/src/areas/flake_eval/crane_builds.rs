@@ -7,6 +7,7 @@
 //! user's does, with that store mounted at /nix/store in a mount namespace of its own.
 
 use super::*;
+use crate::support::files::copy_tree;
 use crate::support::standin::{outputs_file, sandbox_paths};
 
 /// How `nix run` is tried for a template: the app, its arguments, its standard input, and what
@@ -734,4 +735,56 @@ fn results(log: &str) -> Vec<String> {
 fn last_lines(text: &str, n: usize) -> String {
     let lines: Vec<&str> = text.lines().collect();
     lines[lines.len().saturating_sub(n)..].join("\n")
+}
+
+/// README's flake.nix for a user's own project (docs/own-flake/flake.nix, quoted verbatim) in
+/// the folder of a crate (the wasip2 template's, with that flake.nix instead of its own): its
+/// package, checks and shell evaluate to derivations with the real crane.
+pub(super) fn own_flake(ctx: &mut Context, state: &State) -> CheckResult {
+    let file = ctx.repo.join("docs/own-flake/flake.nix");
+    let text =
+        std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+    let readme = std::fs::read_to_string(ctx.repo.join("README.md"))?;
+    ensure!(
+        readme.contains(text.trim_end()),
+        "README does not quote {} verbatim",
+        file.display()
+    );
+    if let Some(skip) = prerequisites(ctx, state) {
+        return skip;
+    }
+    let project = ctx.fresh_dir("own-flake")?;
+    copy_tree(&ctx.repo.join("templates/wasip2"), &project)?;
+    std::fs::copy(&file, project.join("flake.nix"))?;
+    let mut said = Vec::new();
+    for (what, apply) in [
+        ("packages.x86_64-linux.default", "p: p.drvPath"),
+        ("devShells.x86_64-linux.default", "s: s.drvPath"),
+        (
+            "checks.x86_64-linux",
+            "c: builtins.concatStringsSep \",\" (builtins.attrNames c)",
+        ),
+    ] {
+        let expression = format!(
+            "((import {}).outputsOf {}).{what}",
+            outputs_file(ctx),
+            project.join("flake.nix").display()
+        );
+        let output = ctx.run(
+            "own-flake-eval",
+            crane_nix(ctx, state)?
+                .args(["eval", "--impure", "--raw", "--expr", &expression])
+                .args(["--apply", apply]),
+        )?;
+        let value = stdout_text(&output).trim().to_string();
+        ensure!(
+            !value.is_empty(),
+            "{what} of the README's flake.nix is empty"
+        );
+        said.push(format!("{what}: {value}"));
+    }
+    Ok(Verdict::Proved(format!(
+        "README quotes docs/own-flake/flake.nix; in a crate's folder it evaluates: {}",
+        said.join("; ")
+    )))
 }

@@ -130,6 +130,11 @@ pub fn run(suite: &mut Suite) {
     );
     suite.check(
         AREA,
+        "README's flake.nix for one's own project: quoted verbatim from docs/own-flake/flake.nix, and its package, shell and checks evaluate with the real crane",
+        |ctx| crane_builds::own_flake(ctx, &state),
+    );
+    suite.check(
+        AREA,
         "lib.craneProject { panic = \"unwind\"; }: tests with temporary files and doc-tests pass in the test, nextest and doc checks as natively; with the default std the test check fails in temp_dir()",
         |ctx| crane_builds::unwind_project(ctx, &state),
     );
