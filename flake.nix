@@ -114,7 +114,7 @@
       });
 
       # `nix run .#publish-cache -- --key-file KEY DESTINATION PATHS…`: signs what this flake builds
-      # from source and copies it to a binary cache (README, "Binary cache").
+      # from source and copies it to a binary cache (docs/binary-cache.md).
       apps = forAllSystems (pkgs: {
         publish-cache = {
           type = "app";

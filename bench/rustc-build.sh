@@ -2,8 +2,8 @@
 # Builds packages.rustc-wasip2 (Rust from source with wasm32-wasip2) by Nix, sandboxed, on the
 # nixpkgs stand-in, and measures it: wall time of each bootstrap step (from the time each log line
 # arrived), the machine's peak extra disk while each step ran, CPU time, the output's size, and a
-# floor for 8 and 16 cores from the CPU time. Hours on 2 cores: too long for CI, so README records
-# the figures with the commit they were taken at.
+# floor for 8 and 16 cores from the CPU time. Hours on 2 cores: too long for CI, so
+# docs/rustc-from-source.md records the figures with the commit they were taken at.
 #
 # usage: bench/rustc-build.sh [ATTRIBUTE]   (default: rustc-wasip2; rustc-wasip2-bundled-llvm
 #        builds LLVM and LLD in-tree). Run the offline suite once first: it writes the stand-in's

@@ -4,9 +4,9 @@
 //! crate whose build script compiles C through the cc crate; and rustc's UI tests on the offline
 //! subset against that compiler, counted as against the binary release.
 //!
-//! The build takes hours on two cores (bench/rustc-build.sh builds and measures it; README
-//! records the figures), far beyond CI's time: where its output is not in the Nix store these
-//! checks are skipped and say so. Building it here is never started by the suite.
+//! The build takes hours on two cores (bench/rustc-build.sh builds and measures it;
+//! docs/rustc-from-source.md records the figures), far beyond CI's time: where its output is not
+//! in the Nix store these checks are skipped and say so. The suite never starts that build.
 
 use std::process::Command;
 
@@ -47,7 +47,7 @@ fn built_compiler(ctx: &Context) -> Result<std::result::Result<String, String>> 
     let (drv, built) = instantiate(ctx, &expression)?;
     if !built {
         return Ok(Err(format!(
-            "rustc-wasip2 ({drv}) is not in the Nix store: its build takes hours, which CI does not have (bench/rustc-build.sh builds and measures it; README records the figures)"
+            "rustc-wasip2 ({drv}) is not in the Nix store: its build takes hours, which CI does not have (bench/rustc-build.sh builds and measures it; docs/rustc-from-source.md records the figures)"
         )));
     }
     let out = ctx.run(

@@ -39,7 +39,7 @@ const SYSTEMS: [&str; 4] = [
     "x86_64-darwin",
     "aarch64-darwin",
 ];
-/// The outputs README says need import-from-derivation (fenix reads its channel manifest): with
+/// The outputs docs/outputs.md says need import-from-derivation (fenix reads its channel manifest): with
 /// `allow-import-from-derivation = false` exactly these fail, for every system, and for that.
 const IFD_OUTPUTS: [&str; 3] = [
     "packages.{}.toolchain-fenix",

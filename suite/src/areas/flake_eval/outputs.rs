@@ -164,13 +164,13 @@ pub(super) fn every_output(ctx: &mut Context, state: &State) -> CheckResult {
     }
     if !unexpected.is_empty() {
         bail!(
-            "outputs that do not evaluate with the real crane, rust-overlay and fenix, beyond the import-from-derivation ones README names:\n{}",
+            "outputs that do not evaluate with the real crane, rust-overlay and fenix, beyond the import-from-derivation ones docs/outputs.md names:\n{}",
             unexpected.join("\n")
         );
     }
     ensure!(
         ifd == expected.len(),
-        "README names {} outputs as needing import-from-derivation, but {ifd} were refused for it: {:?}",
+        "docs/outputs.md names {} outputs as needing import-from-derivation, but {ifd} were refused for it: {:?}",
         expected.len(),
         expected
             .iter()
@@ -178,7 +178,7 @@ pub(super) fn every_output(ctx: &mut Context, state: &State) -> CheckResult {
             .collect::<Vec<_>>()
     );
     Ok(Verdict::Proved(format!(
-        "{} and 4 formatters evaluate to drvPaths ({}); {ifd} refused, each for import-from-derivation, exactly README's fenix outputs; flake check {check_seconds:.1} s, drvPaths {eval_seconds:.1} s",
+        "{} and 4 formatters evaluate to drvPaths ({}); {ifd} refused, each for import-from-derivation, exactly docs/outputs.md's fenix outputs; flake check {check_seconds:.1} s, drvPaths {eval_seconds:.1} s",
         lines.join(", "),
         report.display()
     )))
