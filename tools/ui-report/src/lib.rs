@@ -3,6 +3,9 @@
 //! documented `report.json` form (see this crate's README), [`html`] renders one self-contained
 //! page, and [`diff`] says what changed between two reports. [`shards`] splits `tests/ui` into
 //! groups of folders balanced by test count, and checks that a merge of their reports is whole.
+//!
+//! [`report`] holds the data every other module reads and writes (a test, its outcome, the
+//! counts, one log's run) and imports none of them.
 
 pub mod diff;
 pub mod html;

@@ -1,40 +1,107 @@
 //! `ui-report`: compiletest logs (or reports to merge) in, report.json and report.html out; and
-//! what changed between two reports.
+//! what changed between two reports. The command line is read by clap, which prints the help and
+//! the version and refuses bad usage with exit status 2, as the commands refuse bad input.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context as _, Result, bail};
+use clap::{Args, Parser, Subcommand};
 use ui_report::diff::diff;
 use ui_report::parse::parse_log;
 use ui_report::report::Report;
 use ui_report::{Error, html, shards};
 
-const USAGE: &str = "\
-usage: ui-report build --out DIR [--diff OLD.json] [--plan SHARDS.txt] INPUT...
-       ui-report diff OLD.json NEW.json [--html FILE]
-       ui-report shards --source DIR [--shards N] [--target T] [--only FOLDER]... [--check SHARDS.txt]
+/// Reads compiletest's verbose output for one or more targets and writes a report of rustc's UI
+/// tests (report.json and a self-contained report.html), says what changed between two reports,
+/// and plans shards of tests/ui.
+#[derive(Debug, Parser)]
+#[command(
+    version,
+    after_help = "Each command's inputs and options: ui-report help COMMAND.\nExit status: 0 done, 2 bad input or usage."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
 
-build   reads each INPUT and writes DIR/report.json and DIR/report.html.
-        INPUT is a compiletest log (the compiletest.log of ui-tests/run-ui-tests.sh; its target
-        is read from the log), TARGET=LOG to name the target, or a report.json to merge in
-        (the shards of one run, or other targets' reports).
-        --diff OLD.json  adds a section of what changed since that report.
-        --plan SHARDS.txt  the inputs are the shards of that plan: a test in two inputs is
-                 refused, and the merge must hold each folder's tests as the plan counts them.
-diff    prints what changed from OLD.json to NEW.json: same targets (two Rust versions, before
-        and after a patch) or one target each (two targets, tests matched by path).
-        --html FILE  also writes NEW's page with the changes as its first section.
-shards  counts the tests of each tests/ui folder in the source tree DIR as compiletest finds
-        them and prints a plan of N shards (default 8) balanced by that count, for target T
-        (default wasm32-wasip2; it names the plan only). --only keeps the given folders.
-        --check SHARDS.txt  instead says whether that plan still fits the source: every folder
-                 once, with its count.
+#[derive(Debug, Subcommand)]
+enum Command {
+    Build(BuildArgs),
+    Diff(DiffArgs),
+    Shards(ShardsArgs),
+}
 
-Exit status: 0 done, 2 bad input or usage.";
+/// Reads each INPUT and writes DIR/report.json and DIR/report.html.
+#[derive(Debug, Args)]
+struct BuildArgs {
+    /// where report.json and report.html go
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// adds a section of what changed since that report
+    #[arg(long = "diff", value_name = "OLD.json")]
+    old: Option<PathBuf>,
+    /// the inputs are the shards of that plan: a test in two inputs is refused, and the merge
+    /// must hold each folder's tests as the plan counts them
+    #[arg(long, value_name = "SHARDS.txt")]
+    plan: Option<PathBuf>,
+    /// a compiletest log (the compiletest.log of ui-tests/run-ui-tests.sh; its target is read
+    /// from the log), TARGET=LOG to name the target, or a report.json to merge in (the shards of
+    /// one run, or other targets' reports)
+    #[arg(value_name = "INPUT", required = true)]
+    inputs: Vec<String>,
+}
+
+/// Prints what changed from OLD.json to NEW.json: same targets (two Rust versions, before and
+/// after a patch) or one target each (two targets, tests matched by path).
+#[derive(Debug, Args)]
+struct DiffArgs {
+    /// the report.json to compare from
+    #[arg(value_name = "OLD.json")]
+    old: PathBuf,
+    /// the report.json to compare to
+    #[arg(value_name = "NEW.json")]
+    new: PathBuf,
+    /// also writes NEW's page with the changes as its first section
+    #[arg(long = "html", value_name = "FILE")]
+    page: Option<PathBuf>,
+}
+
+/// Counts the tests of each tests/ui folder in the source tree DIR as compiletest finds them
+/// and prints a plan of N shards balanced by that count.
+#[derive(Debug, Args)]
+struct ShardsArgs {
+    /// the rustc source tree whose tests/ui to count
+    #[arg(long, value_name = "DIR")]
+    source: PathBuf,
+    /// how many shards
+    #[arg(long = "shards", value_name = "N", default_value = "8", value_parser = shard_count)]
+    count: usize,
+    /// the target the plan is for (it names the plan only)
+    #[arg(long, value_name = "T", default_value = "wasm32-wasip2")]
+    target: String,
+    /// keeps the given folders only (repeat it for more)
+    #[arg(long, value_name = "FOLDER")]
+    only: Vec<String>,
+    /// instead says whether that plan still fits the source: every folder once, with its count
+    #[arg(long, value_name = "SHARDS.txt")]
+    check: Option<PathBuf>,
+}
+
+fn shard_count(text: &str) -> Result<usize, String> {
+    text.parse()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| "give a number of shards, 1 or more".to_string())
+}
 
 fn main() -> ExitCode {
-    match run(std::env::args().skip(1).collect()) {
+    let result = match Cli::parse().command {
+        Command::Build(args) => build(args),
+        Command::Diff(args) => diff_command(args),
+        Command::Shards(args) => shards_command(args),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("ui-report: {error:#}");
@@ -43,43 +110,13 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(args: Vec<String>) -> Result<()> {
-    match args.first().map(String::as_str) {
-        Some("build") => build(&args[1..]),
-        Some("diff") => diff_command(&args[1..]),
-        Some("shards") => shards_command(&args[1..]),
-        Some("--help" | "-h" | "help") => {
-            println!("{USAGE}");
-            Ok(())
-        }
-        Some("--version" | "-V") => {
-            println!("ui-report {}", env!("CARGO_PKG_VERSION"));
-            Ok(())
-        }
-        Some(other) => bail!("unknown command {other:?}\n{USAGE}"),
-        None => bail!("no command\n{USAGE}"),
-    }
-}
-
-fn build(args: &[String]) -> Result<()> {
-    let mut out: Option<PathBuf> = None;
-    let mut old: Option<PathBuf> = None;
-    let mut plan: Option<PathBuf> = None;
-    let mut inputs: Vec<&str> = Vec::new();
-    let mut rest = args.iter();
-    while let Some(arg) = rest.next() {
-        match arg.as_str() {
-            "--out" => out = Some(value(&mut rest, "--out")?.into()),
-            "--diff" => old = Some(value(&mut rest, "--diff")?.into()),
-            "--plan" => plan = Some(value(&mut rest, "--plan")?.into()),
-            flag if flag.starts_with("--") => bail!("unknown option {flag}\n{USAGE}"),
-            input => inputs.push(input),
-        }
-    }
-    let out = out.context("--out DIR is required: where report.json and report.html go")?;
-    if inputs.is_empty() {
-        bail!("no input: give compiletest logs (TARGET=LOG or LOG) or report.json files");
-    }
+fn build(args: BuildArgs) -> Result<()> {
+    let BuildArgs {
+        out,
+        old,
+        plan,
+        inputs,
+    } = args;
     let mut reports = Vec::new();
     for input in &inputs {
         reports.push(read_input(input)?);
@@ -149,21 +186,9 @@ fn read_report(path: &Path) -> Result<Report> {
     )?)
 }
 
-fn diff_command(args: &[String]) -> Result<()> {
-    let mut files: Vec<&str> = Vec::new();
-    let mut page: Option<PathBuf> = None;
-    let mut rest = args.iter();
-    while let Some(arg) = rest.next() {
-        match arg.as_str() {
-            "--html" => page = Some(value(&mut rest, "--html")?.into()),
-            flag if flag.starts_with("--") => bail!("unknown option {flag}\n{USAGE}"),
-            file => files.push(file),
-        }
-    }
-    let [old, new] = files[..] else {
-        bail!("diff takes two report.json files, OLD and NEW\n{USAGE}");
-    };
-    let (old, new) = (read_report(Path::new(old))?, read_report(Path::new(new))?);
+fn diff_command(args: DiffArgs) -> Result<()> {
+    let DiffArgs { old, new, page } = args;
+    let (old, new) = (read_report(&old)?, read_report(&new)?);
     let changes = diff(&old, &new);
     print!("{}", changes.to_text());
     if let Some(page) = page {
@@ -172,34 +197,18 @@ fn diff_command(args: &[String]) -> Result<()> {
     Ok(())
 }
 
-fn shards_command(args: &[String]) -> Result<()> {
-    let mut source: Option<PathBuf> = None;
-    let mut count = 8usize;
-    let mut target = "wasm32-wasip2".to_string();
-    let mut only: Vec<String> = Vec::new();
-    let mut check: Option<PathBuf> = None;
-    let mut rest = args.iter();
-    while let Some(arg) = rest.next() {
-        match arg.as_str() {
-            "--source" => source = Some(value(&mut rest, "--source")?.into()),
-            "--shards" => {
-                let text = value(&mut rest, "--shards")?;
-                count = text.parse().ok().filter(|n| *n > 0).with_context(|| {
-                    format!("--shards {text}: give a number of shards, 1 or more")
-                })?;
-            }
-            "--target" => target = value(&mut rest, "--target")?.to_string(),
-            "--only" => only.push(
-                value(&mut rest, "--only")?
-                    .trim_end_matches('/')
-                    .to_string(),
-            ),
-            "--check" => check = Some(value(&mut rest, "--check")?.into()),
-            other => bail!("unknown argument {other}\n{USAGE}"),
-        }
-    }
-    let source = source
-        .context("--source DIR is required: the rustc source tree whose tests/ui to count")?;
+fn shards_command(args: ShardsArgs) -> Result<()> {
+    let ShardsArgs {
+        source,
+        count,
+        target,
+        only,
+        check,
+    } = args;
+    let only: Vec<String> = only
+        .iter()
+        .map(|folder| folder.trim_end_matches('/').to_string())
+        .collect();
     let mut counts = shards::count_tests(&source)?;
     if !only.is_empty() {
         for folder in &only {
@@ -262,12 +271,6 @@ fn shards_command(args: &[String]) -> Result<()> {
     Ok(())
 }
 
-fn value<'a>(rest: &mut impl Iterator<Item = &'a String>, flag: &str) -> Result<&'a str> {
-    rest.next()
-        .map(String::as_str)
-        .with_context(|| format!("{flag} needs a value"))
-}
-
 fn read(path: &Path) -> Result<String, Error> {
     std::fs::read_to_string(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
@@ -277,4 +280,61 @@ fn read(path: &Path) -> Result<String, Error> {
 
 fn write(path: &Path, text: &str) -> Result<()> {
     std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory as _;
+
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn shards_takes_its_defaults_and_repeated_folders() -> Result<(), clap::Error> {
+        let cli = Cli::try_parse_from([
+            "ui-report",
+            "shards",
+            "--source",
+            "src",
+            "--only",
+            "tests/ui/a/",
+            "--only",
+            "b",
+        ])?;
+        let Command::Shards(args) = cli.command else {
+            panic!("not shards: {cli:?}");
+        };
+        assert_eq!((args.count, args.target.as_str()), (8, "wasm32-wasip2"));
+        assert_eq!(args.only, ["tests/ui/a/", "b"]);
+        let zero = Cli::try_parse_from(["ui-report", "shards", "--source", "s", "--shards", "0"]);
+        assert!(zero.is_err_and(|e| e.to_string().contains("1 or more")));
+        Ok(())
+    }
+
+    #[test]
+    fn build_takes_options_between_its_inputs() -> Result<(), clap::Error> {
+        let cli = Cli::try_parse_from([
+            "ui-report",
+            "build",
+            "a.log",
+            "--out",
+            "o",
+            "wasm32-wasip1=b.log",
+            "--plan",
+            "p.txt",
+        ])?;
+        let Command::Build(args) = cli.command else {
+            panic!("not build: {cli:?}");
+        };
+        assert_eq!(args.inputs, ["a.log", "wasm32-wasip1=b.log"]);
+        assert_eq!(
+            (args.out, args.plan, args.old),
+            ("o".into(), Some("p.txt".into()), None)
+        );
+        Ok(())
+    }
 }

@@ -18,16 +18,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::Error;
-use crate::report::{Counts, Outcome, Test};
-
-/// The tests of one compiletest log, for one target.
-#[derive(Debug, Clone)]
-pub struct Run {
-    pub target: String,
-    pub tests: Vec<Test>,
-    /// The sum of the log's `test result:` lines, when it has any.
-    pub summary: Option<Counts>,
-}
+use crate::report::{Counts, Outcome, Run, Test};
 
 /// Reads one log. `file` names it in errors; `target` is the target the caller says it tested,
 /// else the log's `Testing … (TARGET)` line says.

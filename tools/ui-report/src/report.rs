@@ -7,7 +7,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use crate::Error;
-use crate::parse::Run;
 
 /// The `schema_version` this crate writes and reads.
 pub const SCHEMA_VERSION: u64 = 1;
@@ -57,6 +56,16 @@ impl Test {
     fn sort_key(&self) -> (&str, Option<&str>, &str) {
         (&self.path, self.revision.as_deref(), &self.target)
     }
+}
+
+/// The tests of one compiletest log, for one target, as `crate::parse` reads them: what
+/// [`Report::from_runs`] makes a report of.
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub target: String,
+    pub tests: Vec<Test>,
+    /// The sum of the log's `test result:` lines, when it has any.
+    pub summary: Option<Counts>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

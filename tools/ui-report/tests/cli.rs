@@ -118,7 +118,8 @@ fn bad_input_names_the_fix() {
     let out = run(&["frobnicate"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr(&out).contains("usage: ui-report build"),
+        stderr(&out).contains("unrecognized subcommand 'frobnicate'")
+            && stderr(&out).contains("Usage: ui-report <COMMAND>"),
         "{}",
         stderr(&out)
     );

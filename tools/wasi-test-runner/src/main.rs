@@ -1,6 +1,7 @@
 //! `wasi-test-runner WASM [ARGS]...`: the target runner for `cargo test` (and `cargo run`,
-//! nextest, doc-tests) on wasm32-wasip2. See `usage()` for exactly what it grants.
+//! nextest, doc-tests) on wasm32-wasip2. See its `--help` (`cli`) for exactly what it grants.
 
+mod cli;
 mod libtest;
 mod plan;
 mod wasm;
@@ -14,70 +15,13 @@ use anyhow::{Context as _, Result, bail};
 
 use crate::plan::{Plan, forwarded_names, wasmtime_args};
 
-fn usage() -> String {
-    format!(
-        "\
-wasi-test-runner {version}: runs a wasm32-wasip2 test binary under Wasmtime, as cargo's target runner
-
-USAGE
-    wasi-test-runner WASM [ARGS]...
-    CARGO_TARGET_WASM32_WASIP2_RUNNER=wasi-test-runner cargo test
-
-WHAT THE GUEST GETS (and nothing else of the host)
-    folders   the current folder, as `.`;
-              $CARGO_MANIFEST_DIR (cargo sets it for tests), at its own absolute path, so
-              paths built from env!(\"CARGO_MANIFEST_DIR\") resolve;
-              a fresh temporary folder, at its own absolute path, removed when the test exits
-    variables TMPDIR (that temporary folder); RUST_BACKTRACE, RUST_LOG, RUST_TEST_* and
-              CARGO_* with their host values, when set
-    Wasmtime's default WASI interfaces (clocks, random, stdio, sockets as Wasmtime allows them);
-    no compilation cache (-C cache=n)
-
-EXCEPTIONS
-    A binary built with Wasm exception handling (an unwinding std: -Cpanic=unwind
-    -Ctarget-feature=+exception-handling) carries an exception tag; the runner then passes
-    `-W exceptions=y` (on by default from Wasmtime 47 on; 37 to 46 need the flag).
-    WASI_TEST_RUNNER_EXCEPTIONS=y or =n overrides the detection.
-
-OTHER VARIABLES
-    WASMTIME                    the wasmtime binary (default: `wasmtime` on PATH; >= {minimum})
-    WASI_TEST_RUNNER_VERBOSE=1  print the Wasmtime command line on stderr
-
-EXIT STATUS
-    Wasmtime's: 0 when the tests pass; 1 when one fails (a WASI p2 exit carries only success
-    or failure, so libtest's 101 arrives as 1); 134 when a panic aborts (the default std);
-    128+N when killed by signal N; 2 when the runner itself cannot start the test.
-    101 when tests selected by --exact (nextest runs each test so) include a #[should_panic]
-    test that libtest reported ignored: libtest on wasm does not run those and exits 0, which
-    would read as a pass.
-
-Note: Rust's std on WASI answers std::env::temp_dir() with a panic, whatever TMPDIR says
-(rust-lang/rust#160363); the flake's unwinding std (devShells.unwind) returns TMPDIR as Unix
-does. With another std, use TMPDIR directly, e.g.
-tempfile::Builder::new().tempdir_in(std::env::var(\"TMPDIR\")?).",
-        version = env!("CARGO_PKG_VERSION"),
-        minimum = wasmtime::MINIMUM_MAJOR,
-    )
-}
-
 fn main() -> ExitCode {
-    let mut args = std::env::args_os().skip(1);
-    let Some(wasm) = args.next() else {
-        eprintln!("{}", usage());
-        return ExitCode::from(2);
+    let invocation = match cli::parse(std::env::args_os()) {
+        Ok(invocation) => invocation,
+        // The help and the version (exit status 0), or bad usage (2).
+        Err(error) => error.exit(),
     };
-    match wasm.to_str() {
-        Some("--help" | "-h") => {
-            println!("{}", usage());
-            return ExitCode::SUCCESS;
-        }
-        Some("--version" | "-V") => {
-            println!("wasi-test-runner {}", env!("CARGO_PKG_VERSION"));
-            return ExitCode::SUCCESS;
-        }
-        _ => {}
-    }
-    match run(wasm, args.collect()) {
+    match run(invocation.wasm, invocation.args) {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
             eprintln!("wasi-test-runner: {error:#}");

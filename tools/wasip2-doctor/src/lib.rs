@@ -4,13 +4,16 @@
 //! std's panic strategy agrees with the flags, Cargo's runner, and live probes that build and
 //! run real programs.
 //!
-//! Modules depend downward only: `cli` → `checks` → `probe` → `requirements`, `target`, `parse`,
-//! `output`, `environment`, `finding`; `render` reads findings.
+//! Modules depend downward only: `cli` → `checks` → `probe` → `fixes` → `requirements` →
+//! `target`, with `parse`, `output`, `environment` and `finding` below them all; `render` reads
+//! findings and the target. No module imports one above it in that chain: what a probe shares
+//! with the checks (a fix, the text of a link error) lives in `fixes`.
 
 pub mod checks;
 pub mod cli;
 pub mod environment;
 pub mod finding;
+pub mod fixes;
 pub mod output;
 pub mod parse;
 pub mod probe;

@@ -1,6 +1,7 @@
 //! What a wasip2 (or wasip3) environment needs, in one place: the oldest releases that can build
-//! or run for it, the files a wasi-sdk must have, and the one fix that provides all of it. The
-//! checks judge by these, and the help text and the fixes quote them.
+//! or run for it and the files a wasi-sdk must have. The checks judge by these, and the help text
+//! and the fixes quote them; the fix that provides all of it, the flake's shell, is in the
+//! `fixes` module.
 
 use crate::parse::Version;
 use crate::target::Target;
@@ -40,10 +41,6 @@ pub const CXX_LIBRARIES: [&str; 2] = ["libc++.a", "libc++abi.a"];
 /// the legacy one LLVM emits by default).
 pub const UNWIND_FLAGS: &str =
     "-Cpanic=unwind -Ctarget-feature=+exception-handling -Cllvm-args=-wasm-use-legacy-eh=false";
-
-/// The end of most fixes: the flake's dev shell has every part the checks look for.
-pub const USE_THE_SHELL: &str =
-    "or enter the flake's shell: nix develop github:wasip2-flake/wasip2-flake";
 
 /// A release as the messages name it: "1.82" for 1.82.0.
 pub fn major_minor(version: Version) -> String {

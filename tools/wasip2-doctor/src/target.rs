@@ -74,21 +74,6 @@ impl Target {
         }
     }
 
-    /// The fix for a missing std.
-    pub fn std_fix(self) -> String {
-        match self {
-            Target::Wasip2 => format!(
-                "rustup target add {} (for the toolchain in use), {}",
-                self.triple(),
-                crate::requirements::USE_THE_SHELL
-            ),
-            Target::Wasip3 => format!(
-                "no binary release ships a std for {} (a Tier 3 target): use the flake's wasip3 shell (nix develop github:wasip2-flake/wasip2-flake#wasip3) or its toolchain packages.rust-std-wasip3, whose std is built from source",
-                self.triple()
-            ),
-        }
-    }
-
     /// The Wasmtime options (`-S`, `-W`) the target's components need, each as the option and
     /// its setting. Wasmtime enables them by default from 46 on, built with its default features;
     /// naming them makes a Wasmtime without them say so.
@@ -97,6 +82,13 @@ impl Target {
             Target::Wasip2 => &[],
             Target::Wasip3 => &[("-S", "p3"), ("-W", "component-model-async")],
         }
+    }
+}
+
+/// The triple: the default the help shows.
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.triple())
     }
 }
 
@@ -123,20 +115,6 @@ mod tests {
         assert_eq!(
             Target::supported(),
             "wasm32-wasip2 (the default), wasm32-wasip3"
-        );
-    }
-
-    #[test]
-    fn the_p3_std_fix_names_the_from_source_toolchain() {
-        let fix = Target::Wasip3.std_fix();
-        assert!(
-            fix.contains("rust-std-wasip3") && fix.contains("wasip3 shell"),
-            "{fix}"
-        );
-        assert!(
-            Target::Wasip2
-                .std_fix()
-                .contains("rustup target add wasm32-wasip2")
         );
     }
 }

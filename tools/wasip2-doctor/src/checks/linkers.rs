@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use crate::checks::toolchain::Rustc;
 use crate::environment::{Environment, is_executable};
 use crate::finding::Finding;
-use crate::requirements::{MINIMUM_RUSTC, USE_THE_SHELL, major_minor};
+use crate::fixes::USE_THE_SHELL;
+use crate::requirements::{MINIMUM_RUSTC, major_minor};
 
 /// Where rustc lets the linker look besides PATH: `<sysroot>/lib/rustlib/<host>/bin`.
 fn sysroot_bin(rustc: &Rustc) -> PathBuf {

@@ -4,7 +4,8 @@
 use std::path::Path;
 
 use crate::finding::Finding;
-use crate::requirements::{MINIMUM_WASI_SDK, USE_THE_SHELL, sdk_files};
+use crate::fixes::{USE_THE_SHELL, WASIP3_SHELL};
+use crate::requirements::{MINIMUM_WASI_SDK, sdk_files};
 use crate::target::Target;
 
 /// The `--sysroot=` of a flags variable, if it has one.
@@ -21,7 +22,7 @@ fn sdk_fix(target: Target) -> String {
             "point WASI_SDK_PATH at a wasi-sdk >= {MINIMUM_WASI_SDK} (it has share/wasi-sysroot/lib/wasm32-wasip2), {USE_THE_SHELL}"
         ),
         Target::Wasip3 => format!(
-            "wasi-sdk releases before 34 ship no bin/wasm32-wasip3-clang: use the flake's wasi-sdk-wasip3 (wasi-sdk with wasm32-wasip3-clang and -clang++ over the wasip2 sysroot), as its wasip3 shell does (nix develop github:wasip2-flake/wasip2-flake#wasip3); the sysroot must have share/wasi-sysroot/lib/{}, which Rust takes for wasm32-wasip3",
+            "wasi-sdk releases before 34 ship no bin/wasm32-wasip3-clang: use the flake's wasi-sdk-wasip3 (wasi-sdk with wasm32-wasip3-clang and -clang++ over the wasip2 sysroot), as its wasip3 shell does ({WASIP3_SHELL}); the sysroot must have share/wasi-sysroot/lib/{}, which Rust takes for wasm32-wasip3",
             target.lib_folder()
         ),
     }

@@ -5,9 +5,10 @@ use std::path::{Path, PathBuf};
 
 use crate::environment::Environment;
 use crate::finding::Finding;
+use crate::fixes::{USE_THE_SHELL, std_fix};
 use crate::output;
 use crate::parse::{self, RustcInfo};
-use crate::requirements::{MINIMUM_RUSTC, USE_THE_SHELL, major_minor};
+use crate::requirements::{MINIMUM_RUSTC, major_minor};
 use crate::target::Target;
 
 /// The compiler as found: where, what it says, its sysroot.
@@ -183,7 +184,7 @@ pub fn check_std(env: &Environment, rustc: Option<&Rustc>, target: Target) -> Fi
                 rustc.info.release,
                 libdir.display()
             ),
-            target.std_fix(),
+            std_fix(target),
         )
     }
 }

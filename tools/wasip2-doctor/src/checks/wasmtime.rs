@@ -4,20 +4,27 @@ use std::path::Path;
 
 use crate::environment::Environment;
 use crate::finding::Finding;
+use crate::fixes::{USE_THE_SHELL, WASIP3_SHELL};
 use crate::output;
 use crate::parse::{self, Version};
-use crate::requirements::{MINIMUM_WASMTIME, MINIMUM_WASMTIME_WASIP3, USE_THE_SHELL};
+use crate::requirements::{MINIMUM_WASMTIME, MINIMUM_WASMTIME_WASIP3};
 use crate::target::Target;
 
 /// The oldest Wasmtime that runs the target's components, what it lacks below that, and where
 /// the flake has one.
-fn minimum(target: Target) -> (Version, &'static str, &'static str) {
+fn minimum(target: Target) -> (Version, &'static str, String) {
     match target {
-        Target::Wasip2 => (MINIMUM_WASMTIME, "to run components", USE_THE_SHELL),
+        Target::Wasip2 => (
+            MINIMUM_WASMTIME,
+            "to run components",
+            USE_THE_SHELL.to_string(),
+        ),
         Target::Wasip3 => (
             MINIMUM_WASMTIME_WASIP3,
             "to run wasm32-wasip3 programs (it has no WASI 0.3.0)",
-            "or use the flake's wasip3 shell (nix develop github:wasip2-flake/wasip2-flake#wasip3), whose Wasmtime is packages.wasmtime-p3",
+            format!(
+                "or use the flake's wasip3 shell ({WASIP3_SHELL}), whose Wasmtime is packages.wasmtime-p3"
+            ),
         ),
     }
 }

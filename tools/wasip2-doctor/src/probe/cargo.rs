@@ -3,9 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::checks::cxx::link_error_fix;
 use crate::environment::Environment;
 use crate::finding::Finding;
+use crate::fixes::{LINK_ERROR, link_error_fix};
 use crate::output::tail;
 use crate::requirements::MINIMUM_WASMTIME;
 use crate::target::Target;
@@ -38,7 +38,7 @@ impl Probe<'_> {
         if !output.status.success() {
             let stderr = String::from_utf8_lossy(&output.stderr);
             // The link error of a shell without libc++ names its fix, wherever it shows.
-            let fix = if stderr.contains("unable to find library -lc++") {
+            let fix = if stderr.contains(LINK_ERROR) {
                 link_error_fix(self.target)
             } else {
                 format!(

@@ -13,6 +13,7 @@ use std::path::Path;
 
 use crate::environment::Environment;
 use crate::finding::{Finding, Status};
+use crate::fixes::UNWIND_SHELL;
 use crate::target::Target;
 use artifact::judge_built_wasm;
 use c_library::{c_tools, compile_c, compile_cxx, cxx_tool};
@@ -310,7 +311,9 @@ fn judge_temp_dir(run: Result<String, Finding>) -> Finding {
                 "std::env::temp_dir() panics with this std (Rust's WASI std: \"no filesystem on wasm\", rust-lang/rust#160363), so tests that call tempfile::tempdir() or NamedTempFile::new() fail: {}",
                 finding.detail
             ),
-            "use the unwinding shell (nix develop <this flake>#unwind): its std (rust-std-wasip2-unwind) takes TMPDIR, else /tmp, and wasi-test-runner grants a TMPDIR; or a from-source std with unixTempDir = true; or in the tests tempfile::tempdir_in(std::env::var(\"TMPDIR\")?)",
+            format!(
+                "use the unwinding shell ({UNWIND_SHELL}): its std (rust-std-wasip2-unwind) takes TMPDIR, else /tmp, and wasi-test-runner grants a TMPDIR; or a from-source std with unixTempDir = true; or in the tests tempfile::tempdir_in(std::env::var(\"TMPDIR\")?)"
+            ),
         ),
         Err(finding) => finding,
     }

@@ -10,11 +10,9 @@ use crate::checks::rustflags::Rustflags;
 use crate::checks::sdk::sysroot_flag;
 use crate::environment::Environment;
 use crate::finding::Finding;
-use crate::requirements::{CXX_LIBRARIES, USE_THE_SHELL};
+use crate::fixes::{LINK_ERROR, USE_THE_SHELL};
+use crate::requirements::CXX_LIBRARIES;
 use crate::target::Target;
-
-/// What a failing C++ link says, quoted so that a search for it finds the doctor's fix.
-pub const LINK_ERROR: &str = "unable to find library -lc++";
 
 /// The sysroot folder the target's libc++ comes from.
 pub fn cxx_lib_dir(sdk: &Path, target: Target) -> PathBuf {
@@ -26,17 +24,6 @@ pub fn libcxx_fix(target: Target) -> String {
     format!(
         "point WASI_SDK_PATH at a wasi-sdk whose sysroot has share/wasi-sysroot/lib/{}/{{libc++.a,libc++abi.a}} (wasi-sdk releases ship them; the flake's wasi-sdk has them), {USE_THE_SHELL}",
         target.lib_folder()
-    )
-}
-
-/// The fix for a link that says "unable to find library -lc++" (or -lc++abi): either the SDK
-/// lacks the libraries or the flags do not point the linker at them.
-pub fn link_error_fix(target: Target) -> String {
-    format!(
-        "the linker finds no libc++ for {}: the SDK needs share/wasi-sysroot/lib/{1}/{{libc++.a,libc++abi.a}} (the flake's wasi-sdk has them), and the linker their folder: {2}=\"-C link-arg=-L$WASI_SDK_PATH/share/wasi-sysroot/lib/{1} -C link-arg=-lc++abi\" (the libc++ and cxx-variables checks say which is missing), {USE_THE_SHELL}",
-        target.triple(),
-        target.lib_folder(),
-        target.cargo_var("RUSTFLAGS")
     )
 }
 
