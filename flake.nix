@@ -108,7 +108,7 @@
         source = pkgs.wasip2.callPackage ./nix/shells/source.nix { };
       });
 
-      checks = forAllSystems (pkgs: import ./nix/checks {
+      checks = forAllSystems (pkgs: import ./checks {
         inherit lib pkgs self nixpkgs;
         root = ./.;
       });

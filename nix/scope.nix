@@ -56,7 +56,7 @@ lib.makeScope pkgs.newScope (self: {
     hash = rust.sourceHash;
   };
   rustc-build-scripts = self.callPackage ./packages/rustc-build-scripts.nix { };
-  rust-std-wasip2 = self.callPackage ./packages/rust-std-wasip2.nix {
+  rust-std-wasip2 = self.callPackage ./packages/rust-std-from-source.nix {
     rustSource = self.rust-source;
     inherit (rust) version;
   };
@@ -105,13 +105,13 @@ lib.makeScope pkgs.newScope (self: {
   # Every UI-test check and report takes it: report.json per test and folder, and report.html.
   ui-report = self.callPackage ./packages/ui-report.nix { };
 
-  ui-wasip2 = self.callPackage ./checks/ui-wasip2.nix {
+  ui-wasip2 = self.callPackage ./packages/ui-tests.nix {
     rustSource = self.rust-source;
     toolchain = self.rust-std-wasip2;
   };
   # Every UI test; a report, not a verdict: the known failures are kept for the selection only.
   # One derivation per shard of ui-tests/<target>/shards.txt (passthru.shards), merged.
-  ui-wasip2-full = self.callPackage ./checks/ui-shards.nix {
+  ui-wasip2-full = self.callPackage ./packages/ui-tests-full.nix {
     uiTests = self.ui-wasip2;
   };
   # wasm32-wasip1 beside it, the target upstream CI tests: its std from source by the same
@@ -128,7 +128,7 @@ lib.makeScope pkgs.newScope (self: {
     target = "wasm32-wasip1";
     toolchain = self.rust-std-wasip1;
   };
-  ui-wasip1-full = self.callPackage ./checks/ui-shards.nix {
+  ui-wasip1-full = self.callPackage ./packages/ui-tests-full.nix {
     uiTests = self.ui-wasip1;
     target = "wasm32-wasip1";
     pname = "ui-wasip1-full";
@@ -142,7 +142,7 @@ lib.makeScope pkgs.newScope (self: {
     wasi-sdk = self.wasi-sdk-wasip3;
     wasmtime = self.wasmtime-p3;
   };
-  ui-wasip3-full = self.callPackage ./checks/ui-shards.nix {
+  ui-wasip3-full = self.callPackage ./packages/ui-tests-full.nix {
     uiTests = self.ui-wasip3;
     target = "wasm32-wasip3";
     pname = "ui-wasip3-full";

@@ -5,7 +5,7 @@
 # With --toolchain-out it also assembles a toolchain: a real copy of the stage-0 toolchain with
 # the new std in its sysroot. rustc finds its sysroot from the real path of librustc_driver, so
 # that copy must not be a folder of symlinks to the original (the Nix package does the same with
-# a symlink join whose compiler files are copied: nix/packages/rust-std-wasip2.nix).
+# a symlink join whose compiler files are copied: nix/packages/rust-std-from-source.nix).
 #
 # usage: build-std.sh --source DIR --config FILE --wasi-sdk DIR --std-out DIR
 #                     [--toolchain-out DIR] [--target T[,T...]]...

@@ -236,8 +236,8 @@ fn link_program(dir: &Path, program: &Path) -> Result<()> {
     }
     Ok(())
 }
-/// The packages the from-source derivations declare (nix/packages/rust-std-wasip2.nix,
-/// nix/checks/ui-wasip2.nix), as host programs; everything else on PATH is the stdenv's.
+/// The packages the from-source derivations declare (nix/packages/rust-std-from-source.nix,
+/// nix/packages/ui-tests.nix), as host programs; everything else on PATH is the stdenv's.
 pub const DECLARED_INPUTS: &[&str] = &["python3"];
 
 /// A script of the from-source derivations (the std, the UI checks) as their build phase runs

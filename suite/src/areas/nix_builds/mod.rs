@@ -117,7 +117,7 @@ pub fn run(suite: &mut Suite) {
         |ctx| {
             fault_caught(
                 ctx,
-                "nix/checks/toolchain-component.nix",
+                "checks/toolchain-component.nix",
                 "\" | tee $out",
                 "\" | { cat; false; } | tee $out",
                 "checks.x86_64-linux.toolchain-component",
@@ -131,7 +131,7 @@ pub fn run(suite: &mut Suite) {
         |ctx| {
             fault_caught(
                 ctx,
-                "nix/checks/toolchain-component.nix",
+                "checks/toolchain-component.nix",
                 // Before the check points HOME at its build folder: HOME is the sandbox's.
                 "export HOME=",
                 "echo '(module (func (export \"_start\")))' > start.wat\n    wasmtime run start.wat\n    export HOME=",

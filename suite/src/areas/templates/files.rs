@@ -64,7 +64,7 @@ fn toolchain_settings(file: &Path) -> Result<BTreeMap<String, String>> {
 }
 
 /// The template's flake takes this flake by the address users type, and nixpkgs from it; its
-/// outputs function accepts exactly those inputs (this flake's `nix/checks/templates.nix` calls it
+/// outputs function accepts exactly those inputs (this flake's `checks/templates.nix` calls it
 /// that way).
 pub(super) fn check_flake_inputs(ctx: &Context, dir: &Path) -> Result<()> {
     let flake = dir.join("flake.nix");
@@ -150,7 +150,7 @@ fn lock_problems(text: &str) -> Vec<String> {
 }
 
 /// Every folder under templates/ is a template of `nix/templates.nix` (so `nix flake init -t`
-/// offers it and `nix/checks/templates.nix` runs its checks) and is in this area's list, and the
+/// offers it and `checks/templates.nix` runs its checks) and is in this area's list, and the
 /// other way round.
 pub(super) fn every_template_listed(ctx: &mut Context) -> CheckResult {
     let mut folders: Vec<String> = std::fs::read_dir(ctx.repo.join("templates"))?

@@ -6,6 +6,7 @@
 # ui-report refuses a merge with a test in two shards or a folder whose tests differ from the
 # plan's count, so a stale plan, a missing shard or an overlap fails here instead of giving a
 # report with holes.
+# (Named for what it runs: the scope calls it as ui-wasip1-full, ui-wasip2-full and ui-wasip3-full.)
 { lib
 , stdenvNoCC
 , ui-report

@@ -1,6 +1,8 @@
 # Every check of `nix flake check` for one system, in one place: each toolchain builds a component,
 # the from-source std and the UI tests, the doctor, the lint gates, and every template's own checks
-# as `template-<name>-<check>`. flake.nix only wires this in.
+# as `template-<name>-<check>`. flake.nix only wires this in. The UI-test checks are the scope's
+# packages ui-wasip2 and ui-wasip3 (nix/packages/ui-tests.nix; their data and runner: ui-tests/),
+# since the full runs and ui-wasip2-source are built from the same file.
 { lib
 , # nixpkgs with this flake's overlay for the system.
   pkgs

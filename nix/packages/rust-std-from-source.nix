@@ -6,6 +6,8 @@
 # (`rust-std-wasip3`: this file with `targets` and a wasi-sdk with the wasm32-wasip3 drivers).
 # With `panic = "unwind"` the std unwinds through Wasm exception handling (`rust-std-wasip2-unwind`):
 # a failing test no longer ends its test binary.
+# (Named for what it builds: the scope calls it as rust-std-wasip2 and overrides it into
+# rust-std-wasip1, rust-std-wasip3 and rust-std-wasip2-unwind.)
 { lib
 , stdenv
 , symlinkJoin

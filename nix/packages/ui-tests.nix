@@ -4,6 +4,8 @@
 # wasmtime on PATH so that bootstrap derives its wasm runner as upstream does. The output is the report
 # (report.txt, report.json, the compiletest log); the build fails on any unexpected failure or
 # unexpected pass when `failOnUnexpected`.
+# (Named for what it runs, not for one attribute: the scope calls it as ui-wasip2 and overrides it
+# into ui-wasip1, ui-wasip3 and ui-wasip2-source; checks.ui-wasip2 and checks.ui-wasip3 are two.)
 { lib
 , stdenv
 , python3
@@ -23,7 +25,7 @@
   # null runs ui-tests/<target>/selection.txt.
   paths ? null
 , # Folders (or files) under tests/ui to run exactly, no neighbour: a shard's share
-  # (ui-shards.nix). Only these names enter the derivation, so a shard changes only when they do.
+  # (ui-tests-full.nix). Only these names enter the derivation, so a shard changes only when they do.
   exactPaths ? null
 , failOnUnexpected ? true
 , # When given, the output also holds its report: ui-report/report.json and report.html.
