@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Packs a prepared rustc source tree (prepare-rust-source.sh) into a stand-in for upstream's
 # rustc-<version>-src.tar.gz, so that the flake's from-source derivation
-# (nix/packages/rust-std-wasip2.nix) can build from it unchanged, offline, with its defaults.
+# (nix/packages/rust-std-from-source.nix) can build from it unchanged, offline, with its defaults.
 # Like upstream's dist source tarball (src/bootstrap/src/core/build_steps/dist.rs,
 # prepare_source_tarball) it has a top folder rustc-<version>-src, a vendor/ made by
 # `cargo vendor --versioned-dirs` and a .cargo/config.toml that is that command's output, and
 # no __pycache__. Differences, each for a reason:
-#   - vendor/ covers the workspaces a std build and compiletest need (the root one,
-#     src/bootstrap, library), taken offline from CARGO_HOME; upstream's also covers cargo,
-#     clippy's test dependencies, rust-analyzer, rustbook, the cranelift and GCC backends,
-#     opt-dist, the book's trpl and rustc-perf's benchmarks.
+#   - vendor/ covers the workspaces a std build, compiletest and the whole toolchain
+#     (rustc-wasip2) need (the root one, src/bootstrap, library, src/tools/cargo), taken offline
+#     from CARGO_HOME; upstream's also covers clippy's test dependencies, rust-analyzer,
+#     rustbook, the cranelift and GCC backends, opt-dist, the book's trpl and rustc-perf's
+#     benchmarks.
 #   - Debian's source has no src/llvm-project, so no compiler-rt to build the optimized C
 #     intrinsics from: the tarball's own default profile (bootstrap.dist.toml, which bootstrap
 #     merges under the user's configuration when it builds from a tarball) says
@@ -19,7 +20,11 @@
 #     unused import, unused variables and unreachable code, which fail the build with
 #     rust.deny-warnings (bootstrap.py builds bootstrap with -Zwarnings): bootstrap allows the
 #     `unused` lints in every build, as it already does in its tests, and build_helper on the
-#     one function d-0000 cuts short. Their code is not otherwise changed.
+#     one function d-0000 cuts short. Their code is not otherwise changed. Debian also drops
+#     jemalloc (tikv-jemalloc-sys and rustc-main's `jemalloc` feature) but keeps the
+#     `#[cfg(feature = "jemalloc")]` in compiler/rustc/src/main.rs, an unexpected-cfg warning
+#     that fails the compiler's build: the feature is declared again, empty (upstream's enables
+#     the jemalloc crate; `rust.jemalloc` is off, so neither is used).
 #   - Debian's other patches (applied by the preparing script) and its debian/ folder stay.
 #     Among them, d-0000 also drops the --frozen that upstream passes to cargo with vendor:
 #     the vendored crates and the lock files here are consistent all the same (cargo vendor
@@ -83,6 +88,7 @@ if ! (
     --manifest-path Cargo.toml \
     -s src/bootstrap/Cargo.toml \
     -s library/Cargo.toml \
+    -s src/tools/cargo/Cargo.toml \
     vendor >.cargo/config.toml 2>"$work/vendor.log"
 ); then
   cat "$work/vendor.log" >&2
@@ -112,6 +118,13 @@ if ! grep -B1 '^pub fn parse_gitmodules(' "$util" | grep -q '^#\[allow(unused)\]
 fi
 grep -B1 '^pub fn parse_gitmodules(' "$util" | grep -q '^#\[allow(unused)\]$' ||
   fail "could not allow unused lints on parse_gitmodules in $util"
+
+# The jemalloc feature Debian removed from rustc-main (see the top of this script).
+main_toml="$dest/compiler/rustc/Cargo.toml"
+if ! grep -q '^jemalloc = ' "$main_toml"; then
+  sed -i 's/^\[features\]$/&\n# Debian drops the jemalloc crate; the feature stays declared (never enabled here).\njemalloc = []/' "$main_toml"
+fi
+grep -q '^jemalloc = \[\]$' "$main_toml" || fail "could not declare the jemalloc feature in $main_toml"
 
 # 5. The archive. The mtime is the source's commit date, from its git-commit-info.
 mtime=$(sed -n 3p "$dest/git-commit-info" 2>/dev/null || true)

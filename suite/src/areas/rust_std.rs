@@ -278,8 +278,9 @@ fn fetch_crates(ctx: &mut Context) -> CheckResult {
     let cargo_home = ctx
         .cache
         .join(format!("cargo-home-rust-{}", debian.rustc_version));
-    let stamp = cargo_home.join(".fetched");
-    let workspaces = ["src/bootstrap", "library", "."];
+    // cargo's own workspace too: the whole toolchain (rustc-wasip2) builds cargo.
+    let workspaces = ["src/bootstrap", "library", ".", "src/tools/cargo"];
+    let stamp = cargo_home.join(format!(".fetched-{}", workspaces.len()));
     if !stamp.exists() {
         for workspace in workspaces {
             ctx.run(
