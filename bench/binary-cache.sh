@@ -14,7 +14,7 @@ link=${1:-$repo/target/offline-suite/toolchain-wasip2}
 compression=${COMPRESSION:-zstd}
 if [ ! -e "$link" ]; then
   echo "binary-cache: $link is missing: build it with the offline suite first:" >&2
-  echo "  source .ci/env.sh; cargo test -p offline-suite --locked -- nix-builds" >&2
+  echo "  source .ci/env.sh; cargo test --locked --manifest-path suite/Cargo.toml -- nix-builds" >&2
   exit 1
 fi
 command -v nix-store >/dev/null || { echo "binary-cache: nix-store not found (apt-get install nix-bin)" >&2; exit 1; }

@@ -63,7 +63,7 @@ done
 
 if [ "$fetch_only" = no ]; then
   if [ ! -x "$toolchain/bin/cargo" ] || [ ! -d "$toolchain/lib/rustlib/wasm32-wasip2" ]; then
-    die "$toolchain has no cargo with the wasm32-wasip2 std: run the offline suite first (source .ci/env.sh; cargo test -p offline-suite --locked -- rust-std)"
+    die "$toolchain has no cargo with the wasm32-wasip2 std: run the offline suite first (source .ci/env.sh; cargo test --locked --manifest-path suite/Cargo.toml -- rust-std)"
   fi
   wasmtime=${WASMTIME:-$(command -v wasmtime || true)}
   if [ -z "$wasmtime" ] || [ ! -x "$wasmtime" ]; then

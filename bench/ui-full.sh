@@ -3,9 +3,9 @@
 # ui-tests/<target>/shards.txt, through the same run-ui-tests.sh and ui-report the derivations
 # run, and prints counts, wall time, tests per minute and, sharded, each shard's time and what
 # the shard times predict for 1, 4 and 16 builders. Uses the parts the offline suite built (run
-# `cargo test -p offline-suite` first); works in a copy of the suite's source tree (its build
-# folder copied) so that a run of a quarter of an hour or more does not hold the suite's build
-# lock.
+# `cargo test --locked --manifest-path suite/Cargo.toml` first); works in a copy of the suite's
+# source tree (its build folder copied) so that a run of a quarter of an hour or more does not
+# hold the suite's build lock.
 #
 # usage: bench/ui-full.sh --target TRIPLE [--sharded] [--work DIR] [--toolchain DIR]
 #                         [--wasi-sdk DIR] [--suite DIR] [--setup-seconds N]
@@ -46,7 +46,7 @@ esac
 plan="$repo/ui-tests/$target/shards.txt"
 known="$repo/ui-tests/$target/known-failures.txt"
 for part in "$suite/rust-src/x.py" "$toolchain/bin/rustc" "$sdk/bin/clang" "$plan" "$known"; do
-  [ -e "$part" ] || fail "$part is missing: run the offline suite (cargo test -p offline-suite) first, or give it"
+  [ -e "$part" ] || fail "$part is missing: run the offline suite (cargo test --locked --manifest-path suite/Cargo.toml) first, or give it"
 done
 ls "$toolchain/lib/rustlib/$target/lib/"libstd-*.rlib >/dev/null 2>&1 ||
   fail "$toolchain has no $target std: give --toolchain one that has (scripts/rustc/build-std.sh)"

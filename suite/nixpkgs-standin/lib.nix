@@ -63,6 +63,13 @@ let
           contains = p: builtins.any (s: (asSet s).contains p) sets;
           mayContain = p: builtins.any (s: (asSet s).mayContain p) sets;
         };
+        difference = positive: negative: {
+          contains = p: (asSet positive).contains p && !(asSet negative).contains p;
+          mayContain = p: (asSet positive).mayContain p && !(asSet negative).contains p;
+        };
+        maybeMissing = path:
+          if builtins.pathExists path then path
+          else { contains = _: false; mayContain = _: false; };
         fileFilter = predicate: root: {
           contains = p: under root p && predicate {
             name = baseNameOf p;

@@ -124,26 +124,31 @@ fn lint_target(ctx: &Context) -> PathBuf {
     ctx.work.join("lint-target")
 }
 
+/// The product's workspace (the root) and the proof's (suite/), each its own Cargo workspace.
+const WORKSPACES: &str = "for manifest in Cargo.toml suite/Cargo.toml; do";
+
 fn cargo_fmt(_ctx: &Context, tree: &Path) -> Result<Command> {
-    let mut command = Command::new("cargo");
-    command.current_dir(tree).args(["fmt", "--all", "--check"]);
+    let mut command = Command::new("bash");
+    command.current_dir(tree).args([
+        "-c",
+        &format!(
+            "set -e; {WORKSPACES} cargo fmt --all --check --manifest-path \"$manifest\"; done"
+        ),
+    ]);
     Ok(command)
 }
 
 fn cargo_clippy(ctx: &Context, tree: &Path) -> Result<Command> {
-    let mut command = Command::new("cargo");
+    let mut command = Command::new("bash");
     command
         .current_dir(tree)
         .args([
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--locked",
-            "--",
-            "-D",
-            "warnings",
+            "-c",
+            &format!(
+                "set -e; {WORKSPACES} CARGO_TARGET_DIR=\"$LINT_TARGET/${{manifest%Cargo.toml}}\" cargo clippy --workspace --all-targets --locked --manifest-path \"$manifest\" -- -D warnings; done"
+            ),
         ])
-        .env("CARGO_TARGET_DIR", lint_target(ctx));
+        .env("LINT_TARGET", lint_target(ctx));
     Ok(command)
 }
 

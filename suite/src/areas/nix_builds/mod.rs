@@ -18,8 +18,10 @@ use crate::wasm::expect_component;
 use crate::{CheckResult, Context, Suite, Verdict};
 
 mod standin_parts;
+mod two_wings;
 
 use self::standin_parts::prepare;
+use self::two_wings::suite_edits_change_no_product;
 
 const AREA: &str = "nix-builds";
 
@@ -33,6 +35,11 @@ pub fn run(suite: &mut Suite) {
         AREA,
         "every package, shell and check evaluates to a .drv for the four systems",
         every_output,
+    );
+    suite.check(
+        AREA,
+        "two wings: an edit of the offline suite or a bench changes no package, shell or check of the flake; an edit of a tool does",
+        suite_edits_change_no_product,
     );
     suite.check(
         AREA,
