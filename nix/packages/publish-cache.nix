@@ -1,8 +1,24 @@
-# publish-cache: signs the closures of what this flake builds from source and copies them to a
-# Nix binary cache. It runs the `nix` and `nix-store` of the machine it is started on, the ones
-# that own the store it publishes from, so it takes no Nix of its own.
-# Its tests replace Nix with a recorded fake, so they run in the sandbox.
+# publish-cache: the closures of what this flake builds from source, less what nixpkgs' cache
+# serves, signed and copied to a Nix binary cache by `nix copy --to 'DESTINATION?secret-key=KEY'`
+# (docs/binary-cache.md). The script is ./publish-cache.sh; shellcheck runs on it as it is built.
 { lib
-, rustPlatform
+, writeShellApplication
+, nix
+, coreutils
+, gawk
 }:
-import ../lib/workspace-package.nix { inherit lib rustPlatform; } "publish-cache"
+writeShellApplication {
+  name = "publish-cache";
+  runtimeInputs = [ nix coreutils gawk ];
+  text = builtins.readFile ./publish-cache.sh;
+  meta = {
+    description = "Signs the closures of what this flake builds from source and copies them to a Nix binary cache";
+    homepage = "https://github.com/wasip2-flake/wasip2-flake";
+    license = [
+      lib.licenses.mit
+      lib.licenses.asl20
+    ];
+    platforms = lib.platforms.unix;
+    mainProgram = "publish-cache";
+  };
+}

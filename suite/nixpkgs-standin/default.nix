@@ -317,6 +317,32 @@ let
       printf '#!${bash}/bin/bash\n%s\n' "$text" > $out
       chmod +x $out
     '';
+    # nixpkgs' writeShellApplication (trivial-builders): bin/NAME with the runtime shell's
+    # shebang, errexit, nounset and pipefail, the runtime inputs first on PATH, and a check that
+    # the text parses and passes shellcheck.
+    writeShellApplication = { name, text, runtimeInputs ? [ ], meta ? { }, ... }:
+      writeTextFile {
+        inherit name;
+        meta = { mainProgram = name; } // meta;
+        executable = true;
+        destination = "/bin/${name}";
+        text = ''
+          #!${bash}/bin/bash
+          set -o errexit
+          set -o nounset
+          set -o pipefail
+        '' + lib.optionalString (runtimeInputs != [ ]) ''
+
+          export PATH="${lib.concatMapStringsSep ":" (p: "${p}/bin") runtimeInputs}:$PATH"
+        '' + ''
+
+          ${text}
+        '';
+        checkPhase = ''
+          ${bash}/bin/bash -n -O extglob "$target"
+          ${final.shellcheck}/bin/shellcheck "$target"
+        '';
+      };
     # nixpkgs' mkShell: `packages`, and the inputs of each `inputsFrom` derivation (not those
     # derivations themselves), as the shell's inputs.
     mkShell = args@{ packages ? [ ], nativeBuildInputs ? [ ], buildInputs ? [ ], inputsFrom ? [ ], shellHook ? "", ... }:
@@ -401,6 +427,14 @@ let
     nixpkgs-fmt = tools "nixpkgs-fmt" "${parts.nixpkgsFmt}/bin/nixpkgs-fmt";
     deadnix = tools "deadnix" "${parts.deadnix}/bin/deadnix";
     shellcheck = tools "shellcheck" "/usr/bin/shellcheck";
+    # Debian's Nix (2.8) for the programs that run Nix on the user's machine (publish-cache):
+    # nixpkgs' is 2.28 or later; every command they run is one 2.8 has.
+    nix = hostPackage { pname = "nix"; programs = { nix = "/usr/bin/nix"; nix-store = "/usr/bin/nix-store"; }; };
+    coreutils = hostPackage {
+      pname = "coreutils";
+      programs = lib.genAttrs [ "cat" "cp" "cut" "dirname" "basename" "head" "ls" "mkdir" "mktemp" "mv" "paste" "realpath" "rm" "sort" "tail" "tr" "wc" ] (p: "/usr/bin/${p}");
+    };
+    gawk = hostPackage { pname = "gawk"; programs = { gawk = "/usr/bin/gawk"; awk = "/usr/bin/gawk"; }; };
     statix = throw "nixpkgs stand-in: statix has no part here (the crate named statix on crates.io is another program)";
 
     # Rust 1.95.0 is built with LLVM 22: Debian's llvm-22 stands in for its llvm-config; its LLD

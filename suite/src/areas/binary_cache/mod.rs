@@ -1,28 +1,29 @@
 //! A signed binary cache of what only this flake builds: the std the `nix-builds` area built is
 //! published by `publish-cache` with a key made in this run, and a second, empty Nix store
 //! substitutes it from that cache alone without building. The same store refuses a NAR changed
-//! after signing, a path signed by another key and an unsigned path; a publish killed midway
-//! leaves a cache that still serves what it completed, and a rerun completes it.
+//! after signing and a path signed by another key.
+//!
+//! `publish-cache` is the flake's `writeShellApplication` over `nix/packages/publish-cache.sh`;
+//! the nixpkgs stand-in has no `writeShellApplication` (nor `nix`, `coreutils`, `gawk`) to build
+//! it with, so the checks run that script with bash and the machine's Nix (Debian's 2.8), which
+//! the script must accept as it accepts current Nix.
 //!
 //! The second stores are chroot stores under the work folder (`nix-store --store <dir>`): the
 //! host's /nix/store gains nothing and loses nothing here.
 
 use std::collections::BTreeSet;
-use std::os::unix::process::{CommandExt as _, ExitStatusExt as _};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Instant;
 
 use anyhow::{Context as _, Result, bail, ensure};
 
 use crate::context::{stdout_text, tail, which};
 use crate::{CheckResult, Context, Suite, Verdict};
 
-mod interrupted;
 mod refusals;
 mod store;
 
-use self::interrupted::interrupted_publish;
 use self::refusals::refusals;
 use self::store::*;
 
@@ -34,30 +35,25 @@ const KEY_NAME: &str = "wasip2-suite-1";
 pub fn run(suite: &mut Suite) {
     suite.check(
         AREA,
-        "publish-cache builds (cargo build -p publish-cache); without a key, or with the public half, it refuses and names the fix",
+        "publish-cache (nix/packages/publish-cache.sh run with bash: the stand-in cannot build the app) without a key, with a key file that is not there, or with the public half, refuses and names the fix",
         refuses_without_key,
     );
     suite.check(
         AREA,
-        "the Nix-built std published to a file:// cache with a key made here; an empty store substitutes it from that cache alone, building nothing",
+        "the Nix-built std published by publish-cache.sh (bash) to a file:// cache with a key made here; an empty store substitutes it from that cache alone, building nothing",
         publish_and_substitute,
     );
     suite.check(
         AREA,
-        "an empty store refuses a NAR changed after signing, a path signed by another key and an unsigned path: no valid output, Nix's error shown",
+        "an empty store refuses a NAR changed after signing and a path signed by another key: no valid output, Nix's error shown",
         refusals,
-    );
-    suite.check(
-        AREA,
-        "a publish killed midway leaves a cache that serves what it completed; a rerun completes it",
-        interrupted_publish,
     );
 }
 
-/// The area's folder, the binary and the std's out-link.
+/// The area's folder, the script and the std's out-link.
 struct Setup {
     dir: PathBuf,
-    binary: PathBuf,
+    script: PathBuf,
     std_link: PathBuf,
 }
 
@@ -65,11 +61,12 @@ fn area_dir(ctx: &Context) -> PathBuf {
     ctx.work.join("binary-cache")
 }
 
-fn binary_path(ctx: &Context) -> PathBuf {
-    ctx.work.join("publish-cache-target/debug/publish-cache")
+/// The text of the flake's `publish-cache` app.
+fn script_path(ctx: &Context) -> PathBuf {
+    ctx.repo.join("nix/packages/publish-cache.sh")
 }
 
-/// What every check after the first needs, or the reason it cannot run.
+/// What the publishing checks need, or the reason they cannot run.
 fn setup(ctx: &Context) -> Result<std::result::Result<Setup, String>> {
     if which("nix-store").is_none() {
         return Ok(Err(
@@ -81,84 +78,81 @@ fn setup(ctx: &Context) -> Result<std::result::Result<Setup, String>> {
             "needs the rust-std-wasip2 the nix-builds area builds".into()
         ));
     };
-    let binary = binary_path(ctx);
-    if !binary.exists() {
-        bail!("publish-cache was not built (see the first check of this area)");
+    let script = script_path(ctx);
+    if !script.exists() {
+        bail!("{} is missing", script.display());
     }
     let dir = area_dir(ctx);
     std::fs::create_dir_all(&dir)?;
     Ok(Ok(Setup {
         dir,
-        binary,
+        script,
         std_link,
     }))
 }
 
 fn refuses_without_key(ctx: &mut Context) -> CheckResult {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    // Its own target folder: the workspace's is in use by the `cargo test` running this suite.
-    ctx.run(
-        "publish-cache-build",
-        Command::new(cargo)
-            .current_dir(&ctx.repo)
-            .args(["build", "--locked", "-p", "publish-cache"])
-            .env("CARGO_TARGET_DIR", ctx.work.join("publish-cache-target")),
-    )?;
-    let binary = binary_path(ctx);
-    ensure!(binary.exists(), "no binary at {}", binary.display());
+    if which("nix-store").is_none() {
+        return ctx.missing("nix-store is not installed (apt-get install nix-bin)");
+    }
+    let script = script_path(ctx);
     let dir = ctx.fresh_dir("binary-cache")?;
     let cache = dir.join("no-key-cache");
     let destination = format!("file://{}", cache.display());
-    let output = ctx.run_unchecked(
-        "publish-cache-no-key",
-        ctx.nix(&binary.display().to_string())
-            .arg(&destination)
-            .arg("/nix/store/00000000000000000000000000000000-absent"),
-    )?;
-    let said = String::from_utf8_lossy(&output.stderr).into_owned();
-    let no_key_status = output.status;
-    ensure!(
-        !output.status.success(),
-        "publish-cache without --key-file succeeded:\n{}",
-        tail(&output, 20)
-    );
-    ensure!(
-        said.contains("nix-store --generate-binary-cache-key") && said.contains("--key-file"),
-        "publish-cache without a key did not name the command that makes one:\n{said}"
-    );
-    ensure!(
-        !cache.exists(),
-        "the refused publish created {}",
-        cache.display()
-    );
-
-    // The public half given as the key: refused before Nix is asked anything.
+    let fix = "nix-store --generate-binary-cache-key";
+    // The key is checked before Nix is asked about any path.
+    let path = "/nix/store/00000000000000000000000000000000-absent";
+    let absent = dir.join("absent.key");
     let (_, public_file) = make_key(ctx, &dir, KEY_NAME)?;
-    let output = ctx.run_unchecked(
-        "publish-cache-public-key",
-        ctx.nix(&binary.display().to_string())
-            .arg("--key-file")
-            .arg(&public_file)
-            .arg(&destination)
-            .arg("/nix/store/00000000000000000000000000000000-absent"),
-    )?;
-    let public_said = String::from_utf8_lossy(&output.stderr).into_owned();
-    ensure!(
-        !output.status.success() && public_said.contains("holds the public key"),
-        "publish-cache took the public key as a signing key:\n{}",
-        tail(&output, 20)
-    );
-    ensure!(
-        !cache.exists(),
-        "the refused publish created {}",
-        cache.display()
-    );
-    Ok(Verdict::Proved(format!(
-        "{no_key_status}: {}; with the public key, {}: {}",
-        said.lines().next().unwrap_or_default().trim(),
-        output.status,
-        public_said.lines().next().unwrap_or_default().trim()
-    )))
+    let cases: [(&str, Option<&Path>, &str); 3] = [
+        ("no --key-file", None, "no signing key given"),
+        (
+            "a missing key file",
+            Some(&absent),
+            "cannot read the key file",
+        ),
+        (
+            "the public half",
+            Some(&public_file),
+            "holds the public key",
+        ),
+    ];
+    let mut seen = Vec::new();
+    for (label, key, expected) in cases {
+        let mut command = ctx.nix("bash");
+        command.arg(&script);
+        if let Some(key) = key {
+            command.arg("--key-file").arg(key);
+        }
+        let output = ctx.run_unchecked(
+            "publish-cache-refusal",
+            command
+                .args(["--skip-served-by", "none"])
+                .arg(&destination)
+                .arg(path),
+        )?;
+        let said = String::from_utf8_lossy(&output.stderr).into_owned();
+        ensure!(
+            !output.status.success(),
+            "publish-cache with {label} succeeded:\n{}",
+            tail(&output, 20)
+        );
+        ensure!(
+            said.contains(expected) && said.contains(fix),
+            "publish-cache with {label} did not say `{expected}` and name `{fix}`:\n{said}"
+        );
+        ensure!(
+            !cache.exists(),
+            "the publish refused for {label} created {}",
+            cache.display()
+        );
+        seen.push(format!(
+            "{label}: {} «{}»",
+            output.status,
+            said.lines().next().unwrap_or_default().trim()
+        ));
+    }
+    Ok(Verdict::Proved(seen.join("; ")))
 }
 
 fn publish_and_substitute(ctx: &mut Context) -> CheckResult {
@@ -178,7 +172,7 @@ fn publish_and_substitute(ctx: &mut Context) -> CheckResult {
         &setup,
         &secret,
         &format!("file://{}?compression=zstd", cache.display()),
-        &[],
+        &setup.std_link,
     )?;
     let publish_seconds = started.elapsed().as_secs_f64();
     for path in &paths {
@@ -191,6 +185,13 @@ fn publish_and_substitute(ctx: &mut Context) -> CheckResult {
     ensure!(
         printed.contains(&total_line),
         "publish-cache printed no `{total_line}`:\n{printed}"
+    );
+    ensure!(
+        printed.contains(&format!(
+            "extra-substituters = file://{}\n",
+            cache.display()
+        )),
+        "publish-cache printed another substituter than the cache without its write parameters:\n{printed}"
     );
     ensure!(
         printed.contains(&format!("extra-trusted-public-keys = {public}")),

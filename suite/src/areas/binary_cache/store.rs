@@ -1,4 +1,4 @@
-//! The Nix side of the binary-cache checks: keys, publishing with `publish-cache`, closures,
+//! The Nix side of the binary-cache checks: keys, publishing with `publish-cache.sh`, closures,
 //! substituting into a chroot store, what a store holds, and a cache's files.
 
 use super::*;
@@ -27,22 +27,24 @@ pub(super) fn public_key(file: &Path) -> Result<String> {
         .to_string())
 }
 
-/// Runs publish-cache with the suite's Nix settings; fails with its output when it fails.
+/// Runs publish-cache.sh with bash and the suite's Nix settings, leaving out nothing (the suite
+/// has no network to ask cache.nixos.org); fails with its output when it fails.
 pub(super) fn publish(
     ctx: &Context,
     setup: &Setup,
     key: &Path,
     destination: &str,
-    extra: &[&str],
+    path: &Path,
 ) -> Result<String> {
     let output = ctx.run(
         "publish-cache",
-        ctx.nix(&setup.binary.display().to_string())
+        ctx.nix("bash")
+            .arg(&setup.script)
             .arg("--key-file")
             .arg(key)
-            .args(extra)
+            .args(["--skip-served-by", "none"])
             .arg(destination)
-            .arg(&setup.std_link),
+            .arg(path),
     )?;
     Ok(stdout_text(&output))
 }
@@ -260,18 +262,4 @@ pub(super) fn copy_cache(ctx: &Context, from: &Path, to: &Path) -> Result<()> {
     let _ = std::fs::remove_dir_all(to);
     ctx.run("copy-cache", Command::new("cp").arg("-r").arg(from).arg(to))?;
     Ok(())
-}
-
-pub(super) fn narinfos(cache: &Path) -> Result<Vec<PathBuf>> {
-    if !cache.exists() {
-        return Ok(Vec::new());
-    }
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir(cache)? {
-        let path = entry?.path();
-        if path.extension().is_some_and(|e| e == "narinfo") {
-            found.push(path);
-        }
-    }
-    Ok(found)
 }
