@@ -306,8 +306,8 @@ mod tests {
 
     #[test]
     fn counting_follows_compiletest() {
-        let root = std::env::temp_dir().join(format!("ui-report-count-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&root);
+        let scratch = tempfile::tempdir().expect("a temporary folder");
+        let root = scratch.path().to_path_buf();
         let ui = root.join(SUITE);
         let write = |path: &str, text: &str| {
             let path = ui.join(path);
@@ -326,7 +326,6 @@ mod tests {
         write("top.rs", "");
         write("README.md", "");
         let counts = count_tests(&root).expect("counts");
-        let _ = std::fs::remove_dir_all(&root);
         assert_eq!(
             counts,
             self::counts(&[("tests/ui/a", 6), ("tests/ui/b", 1), ("tests/ui/top.rs", 1)])

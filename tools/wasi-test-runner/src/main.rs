@@ -46,22 +46,17 @@ fn exceptions_wanted(wasm: &Path) -> Result<bool> {
 }
 
 /// A new, empty folder under the host's temporary folder, only for this run.
-fn fresh_temp_dir() -> Result<PathBuf> {
+/// A fresh folder of an unpredictable name in the host's temporary folder (its real path: the
+/// guest sees it at that path), removed after the run.
+fn fresh_temp_dir() -> Result<tempfile::TempDir> {
     let base = std::env::temp_dir();
     let base = base
         .canonicalize()
         .with_context(|| format!("the host's temporary folder {} is missing", base.display()))?;
-    for attempt in 0..1000 {
-        let dir = base.join(format!("wasi-test-runner-{}-{attempt}", std::process::id()));
-        match std::fs::create_dir(&dir) {
-            Ok(()) => return Ok(dir),
-            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(error) => {
-                return Err(error).with_context(|| format!("creating {}", dir.display()));
-            }
-        }
-    }
-    bail!("no free name for a temporary folder in {}", base.display())
+    tempfile::Builder::new()
+        .prefix("wasi-test-runner-")
+        .tempdir_in(&base)
+        .with_context(|| format!("creating a temporary folder in {}", base.display()))
 }
 
 fn run(wasm: OsString, args: Vec<OsString>) -> Result<u8> {
@@ -86,7 +81,7 @@ fn run(wasm: OsString, args: Vec<OsString>) -> Result<u8> {
     let temp_dir = fresh_temp_dir()?;
     let plan = Plan {
         manifest_dir,
-        temp_dir: temp_dir.clone(),
+        temp_dir: temp_dir.path().to_path_buf(),
         forwarded: forwarded_names(std::env::vars_os().map(|(name, _)| name)),
         exceptions,
         wasm,
@@ -112,11 +107,9 @@ fn run(wasm: OsString, args: Vec<OsString>) -> Result<u8> {
                 .with_context(|| format!("starting {}", program.display()))
         }
     });
-    if let Err(error) = std::fs::remove_dir_all(&temp_dir) {
-        eprintln!(
-            "wasi-test-runner: could not remove {}: {error}",
-            temp_dir.display()
-        );
+    let shown = temp_dir.path().display().to_string();
+    if let Err(error) = temp_dir.close() {
+        eprintln!("wasi-test-runner: could not remove {shown}: {error}");
     }
     let (status, unrun) = status?;
     if status.success() && !unrun.is_empty() {

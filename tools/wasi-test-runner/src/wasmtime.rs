@@ -114,9 +114,8 @@ mod tests {
     #[test]
     fn an_old_wasmtime_is_refused_with_the_fix() -> Result<()> {
         use std::os::unix::fs::PermissionsExt;
-        let dir =
-            std::env::temp_dir().join(format!("wasi-test-runner-test-{}", std::process::id()));
-        std::fs::create_dir_all(&dir)?;
+        let scratch = tempfile::tempdir()?;
+        let dir = scratch.path().to_path_buf();
         let fake = dir.join("wasmtime");
         std::fs::write(&fake, "#!/bin/sh\necho 'wasmtime-cli 16.0.0'\n")?;
         std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755))?;
@@ -125,7 +124,6 @@ mod tests {
             .err()
             .map(|e| e.to_string())
             .unwrap_or_default();
-        std::fs::remove_dir_all(&dir)?;
         assert!(error.contains("Wasmtime 16.0.0"), "{error}");
         assert!(error.contains(">= 17"), "{error}");
         Ok(())
