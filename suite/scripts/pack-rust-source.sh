@@ -6,11 +6,15 @@
 # prepare_source_tarball) it has a top folder rustc-<version>-src, a vendor/ made by
 # `cargo vendor --versioned-dirs` and a .cargo/config.toml that is that command's output, and
 # no __pycache__. Differences, each for a reason:
-#   - vendor/ covers the workspaces a std build, compiletest and the whole toolchain
-#     (rustc-wasip2) need (the root one, src/bootstrap, library, src/tools/cargo), taken offline
-#     from CARGO_HOME; upstream's also covers clippy's test dependencies, rust-analyzer,
-#     rustbook, the cranelift and GCC backends, opt-dist, the book's trpl and rustc-perf's
-#     benchmarks.
+#   - vendor/ covers the workspaces bootstrap's own list names (default_paths_to_vendor in
+#     src/bootstrap/src/core/build_steps/vendor.rs: the root one, src/bootstrap, library,
+#     src/tools/cargo, clippy's test dependencies, rust-analyzer, rustbook), which the whole
+#     toolchain's install reads (its copyright page runs `cargo metadata` on each), taken offline
+#     from CARGO_HOME; upstream's also covers the cranelift and GCC backends, opt-dist, the
+#     book's trpl and rustc-perf's benchmarks.
+#   - Debian's source has no src/llvm-project: an empty src/llvm-project/libunwind stands in
+#     for the folder the rust-src component copies (nothing here builds libunwind; wasm and the
+#     hosts here unwind with other libraries).
 #   - Debian's source has no src/llvm-project, so no compiler-rt to build the optimized C
 #     intrinsics from: the tarball's own default profile (bootstrap.dist.toml, which bootstrap
 #     merges under the user's configuration when it builds from a tarball) says
@@ -89,6 +93,9 @@ if ! (
     -s src/bootstrap/Cargo.toml \
     -s library/Cargo.toml \
     -s src/tools/cargo/Cargo.toml \
+    -s src/tools/clippy/clippy_test_deps/Cargo.toml \
+    -s src/tools/rust-analyzer/Cargo.toml \
+    -s src/tools/rustbook/Cargo.toml \
     vendor >.cargo/config.toml 2>"$work/vendor.log"
 ); then
   cat "$work/vendor.log" >&2
@@ -118,6 +125,11 @@ if ! grep -B1 '^pub fn parse_gitmodules(' "$util" | grep -q '^#\[allow(unused)\]
 fi
 grep -B1 '^pub fn parse_gitmodules(' "$util" | grep -q '^#\[allow(unused)\]$' ||
   fail "could not allow unused lints on parse_gitmodules in $util"
+
+# The folder rust-src's dist copies, which Debian's source lacks (see the top of this script).
+if [ ! -e "$dest/src/llvm-project" ]; then
+  mkdir -p "$dest/src/llvm-project/libunwind"
+fi
 
 # The jemalloc feature Debian removed from rustc-main (see the top of this script).
 main_toml="$dest/compiler/rustc/Cargo.toml"

@@ -278,8 +278,17 @@ fn fetch_crates(ctx: &mut Context) -> CheckResult {
     let cargo_home = ctx
         .cache
         .join(format!("cargo-home-rust-{}", debian.rustc_version));
-    // cargo's own workspace too: the whole toolchain (rustc-wasip2) builds cargo.
-    let workspaces = ["src/bootstrap", "library", ".", "src/tools/cargo"];
+    // Every workspace of bootstrap's vendoring list (default_paths_to_vendor): the whole
+    // toolchain (rustc-wasip2) builds cargo, and its install runs `cargo metadata` on each.
+    let workspaces = [
+        "src/bootstrap",
+        "library",
+        ".",
+        "src/tools/cargo",
+        "src/tools/clippy/clippy_test_deps",
+        "src/tools/rust-analyzer",
+        "src/tools/rustbook",
+    ];
     let stamp = cargo_home.join(format!(".fetched-{}", workspaces.len()));
     if !stamp.exists() {
         for workspace in workspaces {
