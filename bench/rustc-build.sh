@@ -16,7 +16,7 @@ system=$(uname -m)-linux
 parts="$repo/target/offline-suite/nixpkgs-standin/parts.json"
 cache=${WASIP2_OFFLINE_CACHE:-$HOME/.cache/wasip2-flake}
 if [ ! -f "$parts" ]; then
-  echo "rustc-build: $parts is missing: run the offline suite first (source .ci/env.sh; cargo test -p offline-suite --locked -- nix-builds)" >&2
+  echo "rustc-build: $parts is missing: run the offline suite first (source .ci/env.sh; cargo test --locked --manifest-path suite/Cargo.toml -- nix-builds)" >&2
   exit 1
 fi
 command -v nix-build >/dev/null || { echo "rustc-build: nix-build not found (bash .ci/install.sh)" >&2; exit 1; }
