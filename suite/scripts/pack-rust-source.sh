@@ -103,6 +103,18 @@ if ! (
 fi
 grep -q '^directory = "vendor"$' "$dest/.cargo/config.toml" ||
   fail "cargo vendor wrote no source replacement: $(cat "$dest/.cargo/config.toml")"
+# What the whole toolchain's install asks of vendor/ (its copyright page runs `cargo metadata` on
+# every one of these): each resolves offline from vendor/ alone, with an empty cargo home.
+for manifest in Cargo.toml src/bootstrap/Cargo.toml library/Cargo.toml src/tools/cargo/Cargo.toml \
+  src/tools/clippy/clippy_test_deps/Cargo.toml src/tools/rust-analyzer/Cargo.toml \
+  src/tools/rustbook/Cargo.toml; do
+  if ! (cd "$dest" && CARGO_HOME="$work/empty-cargo-home" RUSTC_BOOTSTRAP=1 \
+    RUSTC="$(dirname "$cargo")/rustc" "$cargo" metadata --offline --locked --format-version 1 \
+    --manifest-path "$manifest" >/dev/null 2>"$work/metadata.log"); then
+    cat "$work/metadata.log" >&2
+    fail "$manifest does not resolve from vendor/ alone"
+  fi
+done
 
 # 3. The dist profile: no compiler-rt sources in this tarball.
 defaults="$dest/src/bootstrap/defaults/bootstrap.dist.toml"
