@@ -25,7 +25,13 @@ bench="$repo/target/bench-rustc-build"
 mkdir -p "$bench"
 log="$bench/$attribute.log"
 disk="$bench/$attribute.disk"
-registry=$(ls -dt "${CARGO_HOME:-$HOME/.cargo}"/registry/cache/index.crates.io-* 2>/dev/null | head -n1 || true)
+# cargo's cache of the crate registry (the newest, where a machine has two): the stand-in's
+# crate downloads.
+registry=""
+for dir in "${CARGO_HOME:-$HOME/.cargo}"/registry/cache/index.crates.io-*; do
+  [ -d "$dir" ] || continue
+  if [ -z "$registry" ] || [ "$dir" -nt "$registry" ]; then registry=$dir; fi
+done
 # The offline suite's settings for a sandboxed build here (suite/src/support/standin.rs).
 export WASIP2_STANDIN_PARTS="$parts"
 export NIX_CONFIG="experimental-features = nix-command

@@ -82,9 +82,9 @@ pub fn run(suite: &mut Suite) {
             let clean = build(ctx, "checks.x86_64-linux.workspace-lint")?;
             let fault = fault_caught(
                 ctx,
-                "suite/src/lib.rs",
-                "pub mod areas;",
-                "pub mod   areas;",
+                "tools/wasip2-doctor/src/lib.rs",
+                "pub mod checks;",
+                "pub mod   checks;",
                 "checks.x86_64-linux.workspace-lint",
                 "Diff in",
             )?;
