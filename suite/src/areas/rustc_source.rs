@@ -73,12 +73,16 @@ fn source_shell(ctx: &mut Context) -> CheckResult {
         &ctx.repo.join("suite/fixtures/c-dependency"),
         &work.join("c-dependency"),
     )?;
-    // The shell has no network: the crates are fetched ahead, as a user's first build would.
-    for project in ["wordcount", "c-dependency"] {
+    // The shell has no network: the crates are fetched ahead, as a user's first build would
+    // (the template's by its lock file; the C fixture has none, so fetching writes it).
+    for (project, args) in [
+        ("wordcount", &["fetch", "--locked"][..]),
+        ("c-dependency", &["fetch"][..]),
+    ] {
         ctx.run(
             "rustc-source-fetch",
             Command::new("cargo")
-                .args(["fetch", "--locked"])
+                .args(args)
                 .current_dir(work.join(project)),
         )?;
     }
