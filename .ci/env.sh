@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Sourced by .ci/run and by developers: puts the cached crates.io tools on PATH.
+# Sourced by .ci/run and by developers: puts the cached tools from the crate registry on PATH.
 # WASIP2_OFFLINE_CACHE defaults to ~/.cache/wasip2-flake.
 WASIP2_OFFLINE_CACHE=${WASIP2_OFFLINE_CACHE:-$HOME/.cache/wasip2-flake}
 export WASIP2_OFFLINE_CACHE

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything the offline suite needs, from the project's own lists:
-# Debian packages (apt-packages.txt) and crates.io tools (cargo-tools.txt, cached by version).
+# Debian packages (apt-packages.txt) and the crate registry's tools (cargo-tools.txt, cached by version).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=.ci/env.sh

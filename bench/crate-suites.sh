@@ -89,7 +89,7 @@ mkdir -p "$scratch/src" "$out/src" "$out/logs"
   for name in "${crates[@]}"; do printf '%s = "=%s"\n' "$name" "${version[$name]}"; done
 } >"$scratch/Cargo.toml"
 cargo fetch --quiet --manifest-path "$scratch/Cargo.toml" ||
-  die "cargo could not fetch the crates into $CARGO_HOME (crates.io unreachable? a run after \`bench/crate-suites.sh --fetch\` needs no network)"
+  die "cargo could not fetch the crates into $CARGO_HOME (the crate registry unreachable? a run after \`bench/crate-suites.sh --fetch\` needs no network)"
 for name in "${crates[@]}"; do
   dir="$out/src/$name-${version[$name]}"
   if [ ! -f "$dir/Cargo.toml" ]; then

@@ -218,9 +218,9 @@ let
     meta = { };
   };
 
-  # nixpkgs' importCargoLock: every crates.io package of the lock file, checked against the
+  # nixpkgs' importCargoLock: every package of the lock file from the crate registry, checked against the
   # lock's checksum, unpacked as a vendor folder. The .crate files come from this machine's cargo
-  # cache instead of crates.io.
+  # cache instead of the crate registry.
   importCargoLock = { lockFile }:
     let
       lock = builtins.fromTOML (builtins.readFile lockFile);
@@ -435,7 +435,7 @@ let
       programs = lib.genAttrs [ "cat" "cp" "cut" "dirname" "basename" "head" "ls" "mkdir" "mktemp" "mv" "paste" "realpath" "rm" "sort" "tail" "tr" "wc" ] (p: "/usr/bin/${p}");
     };
     gawk = hostPackage { pname = "gawk"; programs = { gawk = "/usr/bin/gawk"; awk = "/usr/bin/gawk"; }; };
-    statix = throw "nixpkgs stand-in: statix has no part here (the crate named statix on crates.io is another program)";
+    statix = throw "nixpkgs stand-in: statix has no part here (the crate named statix in the crate registry is another program)";
 
     # Rust 1.95.0 is built with LLVM 22: Debian's llvm-22 stands in for its llvm-config; its LLD
     # is Debian's lld-19 (the version it reports).

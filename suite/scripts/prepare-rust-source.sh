@@ -2,7 +2,7 @@
 # Turns Debian's repacked rustc source into a tree Rust's bootstrap accepts offline-free of
 # vendoring: unpacks the orig tarball, applies Debian's own patch series (one of them teaches
 # bootstrap about the submodules Debian removed), and sets the stale vendor/ aside so cargo
-# takes the locked crates from crates.io instead.
+# takes the locked crates from the crate registry instead.
 #
 # usage: prepare-rust-source.sh ORIG_TARBALL DEBIAN_TARBALL OUT
 set -euo pipefail

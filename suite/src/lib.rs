@@ -1,5 +1,5 @@
 //! The offline proof suite: proves on a machine without network, with parts from Debian,
-//! crates.io and PyPI, everything the flake runs that is not Nix plumbing.
+//! the crate registry and PyPI, everything the flake runs that is not Nix plumbing.
 //!
 //! `areas` holds the checks, one module per area; an area imports only from `support`, never
 //! from another area.

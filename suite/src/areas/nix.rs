@@ -1,7 +1,7 @@
 //! The Nix code, checked with Debian's Nix 2.8: every file parses (its formatting and dead code
 //! are the lint area's gates); flake.lock pins exactly the inputs
 //! flake.nix declares; the pins and refusals that need no nixpkgs evaluate here. statix runs only
-//! in the flake's `nix-style` check: the crate named statix on crates.io is an unrelated program.
+//! in the flake's `nix-style` check: the crate named statix in the crate registry is an unrelated program.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -159,9 +159,11 @@ const NETWORK_ONLY: &str = "\
 Proved here, as printed above: Debian's Nix 2.8 built the flake's derivations in its sandbox on a
 package set that stands in for nixpkgs (suite/nixpkgs-standin: rustup's Rust 1.95.0, Debian's
 1.95.0 source, Debian's clang/LLD 19 and sid's wasi-libc arranged as a wasi-sdk, wasmtime-cli from
-crates.io), and trixie's Nix 2.26 evaluated the flake as a flake with the real crane, rust-overlay
-and fenix at their locked revisions and nixpkgs' real lib over that package set.
-Not proved here (needs a machine with network and Nix >= 2.18): the real nixpkgs package set,
-the wasi-sdk tarballs and Rust toolchains fetched by hash, the full rustc-from-source build, the
-templates' `nix flake check` built with crane, and any darwin build (darwin-only attributes were
-checked by evaluation).";
+the crate registry), and trixie's Nix 2.26 evaluated the flake as a flake with the real crane,
+rust-overlay and fenix at their locked revisions and nixpkgs' real lib over that package set and
+built every template's checks with the real crane where a checkout of it is on the machine; the
+from-source rustc is used as a user uses it where bench/rustc-build.sh built it.
+Not proved here (needs a machine with network and Nix >= 2.31.2): the real nixpkgs package set,
+the wasi-sdk tarballs, Rust toolchains and upstream's rustc source fetched by hash, statix (no
+registry here has it), and any darwin build (darwin-only attributes were checked by
+evaluation).";

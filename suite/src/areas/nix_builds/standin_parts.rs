@@ -1,5 +1,5 @@
 //! The stand-in's parts: what `suite/nixpkgs-standin/` is backed by on this machine, written as
-//! `parts.json` (the packed SDK and Rust source, rustup's toolchain, Debian's and crates.io's
+//! `parts.json` (the packed SDK and Rust source, rustup's toolchain, Debian's and the crate registry's
 //! tools, cargo's crate cache), and the versions of the Nix that builds on it.
 
 use std::path::{Path, PathBuf};

@@ -104,7 +104,7 @@ pub(super) fn check_flake_inputs(ctx: &Context, dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// crates.io is the only source, and every crate has its checksum: what crane's vendoring needs
+/// the crate registry is the only source, and every crate has its checksum: what crane's vendoring needs
 /// (a git dependency would need a hash in the flake). Says how many crates.
 pub(super) fn check_lock(dir: &Path) -> Result<String> {
     let file = dir.join("Cargo.lock");
@@ -121,7 +121,7 @@ pub(super) fn check_lock(dir: &Path) -> Result<String> {
         .filter(|package| package.contains("\nsource = "))
         .count();
     Ok(format!(
-        "Cargo.lock: {crates} crates from crates.io, each with its checksum"
+        "Cargo.lock: {crates} crates from the crate registry, each with its checksum"
     ))
 }
 
@@ -143,7 +143,9 @@ fn lock_problems(text: &str) -> Vec<String> {
                 problems.push(format!("{name} has no checksum"));
             }
             Some("registry+https://github.com/rust-lang/crates.io-index") => {}
-            Some(other) => problems.push(format!("{name} comes from {other}, not crates.io")),
+            Some(other) => {
+                problems.push(format!("{name} comes from {other}, not the crate registry"))
+            }
         }
     }
     problems
@@ -242,7 +244,7 @@ mod tests {
             lock_problems(&lock),
             [
                 "bare has no checksum",
-                "fork comes from git+https://example.org/fork#0, not crates.io"
+                "fork comes from git+https://example.org/fork#0, not the crate registry"
             ]
         );
         assert!(lock_problems("version = 4\n").is_empty());
