@@ -8,7 +8,7 @@ use std::process::Command;
 
 use anyhow::{Context as _, Result, ensure};
 
-use crate::context::{tail, which};
+use crate::context::{tail, which, without_colours};
 use crate::support::files::{flake_copy, repository_files};
 use crate::{CheckResult, Context, Suite, Verdict};
 
@@ -178,22 +178,4 @@ fn over_nix_files(ctx: &Context, tree: &Path, program: &str, flag: &str) -> Resu
         .arg(flag)
         .args(repository_files(ctx, &["*.nix"])?);
     Ok(command)
-}
-
-/// Text with the terminal's colour sequences (ESC [ … m) taken out.
-fn without_colours(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' {
-            for c in chars.by_ref() {
-                if c == 'm' {
-                    break;
-                }
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }

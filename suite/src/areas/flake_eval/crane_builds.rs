@@ -7,6 +7,7 @@
 //! user's does, with that store mounted at /nix/store in a mount namespace of its own.
 
 use super::*;
+use crate::context::without_colours;
 use crate::support::files::copy_tree;
 use crate::support::standin::{outputs_file, sandbox_paths};
 
@@ -739,7 +740,8 @@ fn build_log(ctx: &Context, state: &State, file: &str, attribute: &str) -> Resul
             .arg(file)
             .arg(attribute),
     )?;
-    Ok(stdout_text(&output))
+    // cargo and nextest colour their lines in Nix builds too.
+    Ok(without_colours(&stdout_text(&output)))
 }
 
 /// The libtest summaries of a `cargo test` log, in order, without their times: one per test
