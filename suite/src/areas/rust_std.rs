@@ -289,24 +289,30 @@ fn fetch_crates(ctx: &mut Context) -> CheckResult {
         "src/tools/rust-analyzer",
         "src/tools/rustbook",
     ];
+    // Every run: a freshly prepared tree has Debian's lock files, which the fetch brings in line
+    // with Debian's manifests (the packing vendors with --locked). Once the crates are in the
+    // cargo home (the stamp), offline.
     let stamp = cargo_home.join(format!(".fetched-{}", workspaces.len()));
-    if !stamp.exists() {
-        for workspace in workspaces {
-            ctx.run(
-                "cargo-fetch",
-                Command::new(stage0.join("bin/cargo"))
-                    // Not --locked: Debian's patches change manifests, and the lock files
-                    // follow them here as they do in the build.
-                    .arg("fetch")
-                    .arg("--manifest-path")
-                    .arg(source.join(workspace).join("Cargo.toml"))
-                    .env("CARGO_HOME", &cargo_home)
-                    // The library's manifest uses cargo features that are unstable.
-                    .env("RUSTC_BOOTSTRAP", "1"),
-            )?;
+    let offline = stamp.exists();
+    for workspace in workspaces {
+        let mut command = Command::new(stage0.join("bin/cargo"));
+        // Not --locked: Debian's patches change manifests, and the lock files follow them here
+        // as they do in the build.
+        command.arg("fetch");
+        if offline {
+            command.arg("--offline");
         }
-        std::fs::write(&stamp, "")?;
+        ctx.run(
+            "cargo-fetch",
+            command
+                .arg("--manifest-path")
+                .arg(source.join(workspace).join("Cargo.toml"))
+                .env("CARGO_HOME", &cargo_home)
+                // The library's manifest uses cargo features that are unstable.
+                .env("RUSTC_BOOTSTRAP", "1"),
+        )?;
     }
+    std::fs::write(&stamp, "")?;
     let crates = std::fs::read_dir(cargo_home.join("registry/cache"))?
         .filter_map(|e| e.ok())
         .map(|index| {
