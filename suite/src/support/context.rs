@@ -240,8 +240,22 @@ impl Context {
 pub fn tail(output: &Output, lines: usize) -> String {
     let mut text = String::from_utf8_lossy(&output.stdout).into_owned();
     text.push_str(&String::from_utf8_lossy(&output.stderr));
+    last_lines(&text, lines)
+}
+
+/// The last `lines` lines of `text`.
+pub fn last_lines(text: &str, lines: usize) -> String {
     let all: Vec<&str> = text.lines().collect();
     all[all.len().saturating_sub(lines)..].join("\n")
+}
+
+/// libtest's summaries in a `cargo test` log, in order (one per test binary and one for the
+/// doc-tests), without their times: "test result: ok. 2 passed; …; 0 filtered out".
+pub fn libtest_results(log: &str) -> Vec<String> {
+    log.lines()
+        .filter_map(|l| l.find("test result: ").map(|at| &l[at..]))
+        .map(|l| l.split("; finished in").next().unwrap_or(l).to_string())
+        .collect()
 }
 
 pub fn describe(command: &Command) -> String {

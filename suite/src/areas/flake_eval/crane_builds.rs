@@ -7,7 +7,7 @@
 //! user's does, with that store mounted at /nix/store in a mount namespace of its own.
 
 use super::*;
-use crate::context::without_colours;
+use crate::context::{last_lines, libtest_results, without_colours};
 use crate::support::files::copy_tree;
 use crate::support::standin::{outputs_file, sandbox_paths};
 
@@ -532,11 +532,19 @@ pub(super) fn template_shell(ctx: &mut Context, state: &State, template: &str) -
 
 /// The template's crates, in the cargo cache crane's downloads are served from.
 fn fetch_template_crates(ctx: &Context, template: &str) -> Result<()> {
+    fetch_locked(
+        ctx,
+        &ctx.repo.join("templates").join(template).join("Cargo.toml"),
+    )
+}
+
+/// The crates of a package's lock file, in the cargo cache crane's downloads are served from.
+fn fetch_locked(ctx: &Context, manifest: &Path) -> Result<()> {
     ctx.run(
         "crane-cargo-fetch",
         Command::new("cargo")
             .args(["fetch", "--locked", "--manifest-path"])
-            .arg(ctx.repo.join("templates").join(template).join("Cargo.toml")),
+            .arg(manifest),
     )?;
     Ok(())
 }
@@ -674,12 +682,7 @@ pub(super) fn unwind_project(ctx: &mut Context, state: &State) -> CheckResult {
     }
     fetch_crane_crates(ctx)?;
     let fixture = ctx.repo.join("suite/fixtures/temp-files");
-    ctx.run(
-        "crane-cargo-fetch",
-        Command::new("cargo")
-            .args(["fetch", "--locked", "--manifest-path"])
-            .arg(fixture.join("Cargo.toml")),
-    )?;
+    fetch_locked(ctx, &fixture.join("Cargo.toml"))?;
     // Natively first: what the checks must count.
     let native = ctx.run(
         "temp-files-native",
@@ -692,7 +695,7 @@ pub(super) fn unwind_project(ctx: &mut Context, state: &State) -> CheckResult {
                 ctx.work.join("crane-temp-files-native/target"),
             ),
     )?;
-    let native_results = results(&stdout_text(&native));
+    let native_results = libtest_results(&stdout_text(&native));
     let file = ctx
         .repo
         .join("suite/nixpkgs-standin/crane-fixtures.nix")
@@ -700,7 +703,7 @@ pub(super) fn unwind_project(ctx: &mut Context, state: &State) -> CheckResult {
         .to_string();
     build_from(ctx, state, &file, "temp-files-unwind.checks.test")?;
     // The check's own build log (`nix log`: also when it was built by an earlier run).
-    let in_check = results(&build_log(
+    let in_check = libtest_results(&build_log(
         ctx,
         state,
         &file,
@@ -742,20 +745,6 @@ fn build_log(ctx: &Context, state: &State, file: &str, attribute: &str) -> Resul
     )?;
     // cargo and nextest colour their lines in Nix builds too.
     Ok(without_colours(&stdout_text(&output)))
-}
-
-/// The libtest summaries of a `cargo test` log, in order, without their times: one per test
-/// binary and one for the doc-tests.
-fn results(log: &str) -> Vec<String> {
-    log.lines()
-        .filter_map(|l| l.find("test result: ").map(|at| &l[at..]))
-        .map(|l| l.split("; finished in").next().unwrap_or(l).to_string())
-        .collect()
-}
-
-fn last_lines(text: &str, n: usize) -> String {
-    let lines: Vec<&str> = text.lines().collect();
-    lines[lines.len().saturating_sub(n)..].join("\n")
 }
 
 /// README's flake.nix for a user's own project (docs/own-flake/flake.nix, quoted verbatim) in

@@ -7,21 +7,13 @@ use std::collections::BTreeMap;
 use anyhow::{Context as _, ensure};
 
 use super::cargo_test::{unwind_env, unwind_missing, unwind_test};
-use super::{RUNNER_VARIABLE, TARGET, fixture, ours, said};
-use crate::context::tail;
+use super::{RUNNER_VARIABLE, TARGET, fixture, ours, said, set_runner};
+use crate::context::{libtest_results, tail};
 use crate::support::toolchain::{cargo, eval_dev_env};
 use crate::{CheckResult, Context, Verdict};
 
 /// cargo reads target.<triple>.rustdocflags for rustdoc, never the rustc flags.
 const RUSTDOCFLAGS: &str = "CARGO_TARGET_WASM32_WASIP2_RUSTDOCFLAGS";
-
-/// The libtest summaries of a `cargo test` run, in order, without their times.
-fn results(text: &str) -> Vec<String> {
-    text.lines()
-        .filter(|l| l.starts_with("test result: "))
-        .map(|l| l.split("; finished in").next().unwrap_or(l).to_string())
-        .collect()
-}
 
 /// suite/fixtures/doc-test-outcomes (one doc-test passes, one fails, one `should_panic` panics):
 /// `cargo test --doc` counts as natively under both runners; without the environment's rustdoc
@@ -43,7 +35,7 @@ pub(super) fn doc_tests(ctx: &mut Context) -> CheckResult {
         "doc-tests-native",
         cargo(ctx, &env, &dir)?.args(["test", "--offline", "--locked", "--doc"]),
     )?;
-    let native_results = results(&said(&native));
+    let native_results = libtest_results(&said(&native));
     ensure!(
         native_results
             == ["test result: FAILED. 2 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out"],
@@ -61,7 +53,7 @@ pub(super) fn doc_tests(ctx: &mut Context) -> CheckResult {
         )?;
         let text = said(&output);
         ensure!(
-            results(&text) == native_results
+            libtest_results(&text) == native_results
                 && text.contains("refuse (line 23) - should panic ... ok")
                 && text.contains("deliberate doc-test failure"),
             "under {label} the doc-tests did not count as natively ({native_results:?}):\n{}",
@@ -102,31 +94,22 @@ pub(super) fn temp_files(ctx: &mut Context) -> CheckResult {
         "temp-files-native",
         cargo(ctx, &env, &dir)?.args(["test", "--offline", "--locked"]),
     )?;
-    let native_results = results(&said(&native));
+    let native_results = libtest_results(&said(&native));
     let output = ctx.run_unchecked(
         "temp-files-unwind",
         &mut unwind_test(ctx, &env, &dir, &ours(ctx))?,
     )?;
     let text = said(&output);
     ensure!(
-        output.status.success() && results(&text) == native_results,
+        output.status.success() && libtest_results(&text) == native_results,
         "with the unwinding std: {:?}, natively {native_results:?}:\n{}",
-        results(&text),
+        libtest_results(&text),
         tail(&output, 30)
     );
     // The default shell: the binary release's std, whose temp_dir() panics.
     let default_env = eval_dev_env(ctx)?;
-    let mut command = cargo(ctx, &default_env, &dir)?;
+    let mut command = set_runner(ctx, cargo(ctx, &default_env, &dir)?, &ours(ctx))?;
     command
-        .env(RUNNER_VARIABLE, ours(ctx))
-        .env(
-            "WASMTIME",
-            ctx.parts
-                .wasmtime
-                .as_ref()
-                .context("no wasmtime")?
-                .join("bin/wasmtime"),
-        )
         .env("CARGO_TARGET_DIR", dir.join("target-default"))
         .args(["test", "--offline", "--locked", "--target", TARGET]);
     let output = ctx.run_unchecked("temp-files-default", &mut command)?;
