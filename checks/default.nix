@@ -1,8 +1,9 @@
 # Every check of `nix flake check` for one system, in one place: each toolchain builds a component,
 # the from-source std and the UI tests, the doctor, the lint gates, and every template's own checks
-# as `template-<name>-<check>`. flake.nix only wires this in. The UI-test checks are the scope's
-# packages ui-wasip2 and ui-wasip3 (nix/packages/ui-tests.nix; their data and runner: ui-tests/),
-# since the full runs and ui-wasip2-source are built from the same file.
+# as `template-<name>-<check>`. flake.nix only wires this in. The UI-test checks are the reports
+# of the scope's runs ui-wasip2 and ui-wasip3 (nix/packages/ui-tests.nix and ui-tests-report.nix;
+# their data and runner: ui-tests/), since the full runs and ui-wasip2-source are built from the
+# same files.
 { lib
 , # nixpkgs with this flake's overlay for the system.
   pkgs
@@ -20,7 +21,9 @@ let
   };
 in
 {
-  inherit (scope) wasi-sdk rust-std-wasip2 ui-wasip2 ui-wasip3;
+  inherit (scope) wasi-sdk rust-std-wasip2;
+  ui-wasip2 = scope.ui-wasip2-report;
+  ui-wasip3 = scope.ui-wasip3-report;
   toolchain-component = scope.callPackage ./toolchain-component.nix { };
   toolchain-fenix-component = scope.callPackage ./toolchain-component.nix {
     toolchain = scope.toolchain-fenix;

@@ -105,10 +105,17 @@ lib.makeScope pkgs.newScope (self: {
   # Every UI-test check and report takes it: report.json per test and folder, and report.html.
   ui-report = self.callPackage ./packages/ui-report.nix { };
 
-  ui-wasip2 = self.callPackage ./packages/ui-tests.nix {
+  # compiletest and bootstrap, built once for every UI-test derivation of every target.
+  rust-source-tree = self.callPackage ./packages/rust-source-tree.nix {
     rustSource = self.rust-source;
+    inherit (rust) version;
+  };
+  ui-compiletest = self.callPackage ./packages/ui-compiletest.nix { };
+  ui-wasip2 = self.callPackage ./packages/ui-tests.nix {
     toolchain = self.rust-std-wasip2;
   };
+  # Its report (checks.ui-wasip2): rendered apart, so a change to ui-report runs no test again.
+  ui-wasip2-report = self.callPackage ./packages/ui-tests-report.nix { run = self.ui-wasip2; };
   # Every UI test; a report, not a verdict: the known failures are kept for the selection only.
   # One derivation per shard of ui-tests/<target>/shards.txt (passthru.shards), merged.
   ui-wasip2-full = self.callPackage ./packages/ui-tests-full.nix {
@@ -142,6 +149,7 @@ lib.makeScope pkgs.newScope (self: {
     wasi-sdk = self.wasi-sdk-wasip3;
     wasmtime = self.wasmtime-p3;
   };
+  ui-wasip3-report = self.callPackage ./packages/ui-tests-report.nix { run = self.ui-wasip3; };
   ui-wasip3-full = self.callPackage ./packages/ui-tests-full.nix {
     uiTests = self.ui-wasip3;
     target = "wasm32-wasip3";

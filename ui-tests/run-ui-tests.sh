@@ -13,10 +13,12 @@
 #
 # usage: run-ui-tests.sh --source DIR --config FILE --wasi-sdk DIR --wasmtime DIR --report DIR
 #                        (--selection FILE | --path tests/ui/... | --shard FILE | --exact tests/ui/...)...
-#                        [--known-failures FILE] [--target TRIPLE]
+#                        [--known-failures FILE] [--target TRIPLE] [--build-dir DIR]
 #   --target TRIPLE     the target under test (default: wasm32-wasip2); the configuration must
 #                       list it (bootstrap-config.sh --target)
 #   --wasmtime DIR      a folder with bin/wasmtime
+#   --build-dir DIR     bootstrap's build folder (default: SOURCE/build); with it the source may be
+#                       read-only (a store path), and x.py runs from the folder that holds DIR
 #   --selection FILE    test paths, one per line, `# why` comments allowed
 #   --path P            a test path as x.py takes it: compiletest matches it as a substring of the
 #                       tests' names, so tests/ui/abi also runs tests/ui/abi-foo/… and any test
@@ -25,7 +27,8 @@
 #   --shard FILE        --exact for each folder of a shard plan's lines `SHARD COUNT FOLDER`
 #                       whose SHARD is --shard-name (ui-tests/<target>/shards.txt)
 #   --shard-name NAME   the shard of --shard to run
-#   --known-failures FILE  test files expected to fail, one per line with `# reason`
+#   --known-failures FILE  test files expected to fail, one per line with `# reason`; without it
+#                       the run reports and judges nothing (exit 0 whatever fails)
 # Exits 1 on any unexpected failure or unexpected pass, 2 on bad input, 3 when compiletest did not
 # run (no test reported, or x.py failing without a failing test).
 set -euo pipefail
@@ -36,7 +39,7 @@ usage_error() { echo "run-ui-tests: $*" >&2; exit 2; }
 matched() { [ -e "$1" ]; }
 
 source="" config="" wasi_sdk="" wasmtime="" report="" known="" target=wasm32-wasip2
-shard_plan="" shard_name=""
+shard_plan="" shard_name="" build_dir=""
 paths=() exact=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -47,6 +50,7 @@ while [ $# -gt 0 ]; do
     --report) report=$2; shift 2 ;;
     --known-failures) known=$2; shift 2 ;;
     --target) target=$2; shift 2 ;;
+    --build-dir) build_dir=$2; shift 2 ;;
     --selection)
       [ -f "$2" ] || usage_error "no selection file $2"
       while read -r path _; do
@@ -74,6 +78,7 @@ if [ -n "$shard_plan" ]; then
   [ ${#exact[@]} -gt 0 ] || usage_error "the shard plan $shard_plan has no shard $shard_name"
 fi
 [ $((${#paths[@]} + ${#exact[@]})) -gt 0 ] || usage_error "no tests selected (--selection FILE, --path, --exact or --shard)"
+[ -n "${EPOCHREALTIME:-}" ] || usage_error "bash ${BASH_VERSION} has no EPOCHREALTIME: run this script with bash 5 or newer"
 [ -x "$wasmtime/bin/wasmtime" ] || usage_error "no wasmtime in $wasmtime/bin: the tests that run programs need it"
 for path in "${paths[@]}" "${exact[@]}"; do
   [ -e "$source/$path" ] || usage_error "selected path $path does not exist in $source"
@@ -105,46 +110,79 @@ fi
 
 mkdir -p "$report"
 report=$(cd "$report" && pwd)
+[ -n "$build_dir" ] || build_dir="$source/build"
+mkdir -p "$build_dir"
+build_dir=$(cd "$build_dir" && pwd)
 log="$report/compiletest.log"
 
-# A full run takes a quarter of an hour or more and writes only into the log: every 30 s, say how
-# far compiletest is (tests reported / selected), its rate and the time left at that rate.
+times="$report/times.txt"
+
+# A full run takes a quarter of an hour and writes only into the log: every 30 s (UI_PROGRESS_SECONDS),
+# one line with the tests reported of those selected, the failures so far, the time since the start
+# and the time left at the rate since the first test.
+progress_every=${UI_PROGRESS_SECONDS:-30}
+clock() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
+# The nap runs apart, its output closed, and is ended with the loop: a sleep left behind would
+# hold the caller's pipes open until it ends.
 progress() {
-  local total finished now tests_started="" finished_then=0
-  while sleep 30; do
+  local total finished failed now tests_started="" finished_then=0 finished_last=0 nap=""
+  trap '[ -z "$nap" ] || kill "$nap" 2>/dev/null; exit 0' TERM
+  while :; do
+    sleep "$progress_every" >/dev/null 2>&1 &
+    nap=$!
+    wait "$nap"
     now=$(date +%s)
     total=$(sed -n 's/^running \([0-9][0-9]*\) tests$/\1/p' "$log" | awk '{ s += $1 } END { print s + 0 }')
     if [ "$total" -eq 0 ]; then
-      echo "run-ui-tests: $((now - started)) s: building compiletest and the test helpers" >&2
+      echo "run-ui-tests: $(clock $((now - started))) elapsed: bootstrap and the test helpers, no test yet" >&2
       continue
     fi
-    finished=$(grep -c '^test \[' "$log" || true)
+    finished=$(wc -l <"$times" | tr -d ' ')
+    failed=$(awk '$3 == "FAILED"' "$times" | wc -l | tr -d ' ')
     # The rate is measured from the first look at running tests on.
     if [ -z "$tests_started" ]; then
-      tests_started=$now finished_then=$finished
-      echo "run-ui-tests: $finished/$total tests" >&2
+      tests_started=$now finished_then=$finished finished_last=$finished
+      echo "run-ui-tests: $finished/$total tests, $failed failed, $(clock $((now - started))) elapsed" >&2
       continue
     fi
-    awk -v f="$finished" -v f0="$finished_then" -v t="$total" -v s="$((now - tests_started))" 'BEGIN {
-      if (f == f0) { printf "run-ui-tests: %d/%d tests, none in the last %d s\n", f, t, s; exit }
-      printf "run-ui-tests: %d/%d tests, %.0f a minute, about %.0f s left\n", f, t, (f - f0) * 60 / s, (t - f) * s / (f - f0)
-    }' >&2
+    if [ "$finished" -eq "$finished_then" ]; then
+      echo "run-ui-tests: $finished/$total tests, $failed failed, $(clock $((now - started))) elapsed, none reported yet" >&2
+    elif [ "$finished" -eq "$finished_last" ]; then
+      echo "run-ui-tests: $finished/$total tests, $failed failed, $(clock $((now - started))) elapsed, none in the last $progress_every s" >&2
+    else
+      echo "run-ui-tests: $finished/$total tests, $failed failed, $(clock $((now - started))) elapsed, about $(clock $(((total - finished) * (now - tests_started) / (finished - finished_then)))) left" >&2
+    fi
+    finished_last=$finished
+  done
+}
+
+# Each test's line with the time it was reported (bash's $EPOCHREALTIME, as START-relative
+# seconds), for the per-folder time table shards are planned from (ui-report times). compiletest
+# runs the tests in name order, as many at once as the build has cores, so within a folder the
+# gaps between reports add up to the folder's share of the run.
+stamp() {
+  local line
+  while IFS= read -r line; do
+    printf '%s %s\n' "$EPOCHREALTIME" "$line"
   done
 }
 
 started=$(date +%s)
 : >"$log"
+: >"$times"
 progress &
 progress_pid=$!
 set +e
 (
-  cd "$source"
-  PATH="$wasmtime/bin:$PATH" WASI_SDK_PATH="$wasi_sdk" python3 x.py test --config "$config" \
+  cd "$(dirname "$build_dir")"
+  PATH="$wasmtime/bin:$PATH" WASI_SDK_PATH="$wasi_sdk" PYTHONDONTWRITEBYTECODE=1 \
+    python3 "$source/x.py" test --config "$config" --build-dir "$build_dir" \
     --stage 0 --keep-stage-std 0 --set build.compiletest-allow-stage0=true --set rust.verbose-tests=true \
     --target "$target" \
-    --no-fail-fast --force-rerun "${x_paths[@]}" "${exact_filters[@]}"
-) >"$log" 2>&1
-status=$?
+    --no-fail-fast --force-rerun "${x_paths[@]}" "${exact_filters[@]}" 2>&1
+) | tee "$log" | { grep --line-buffered '^test \[' || true; } |
+  stamp | awk -v t0="$started" '{ sub(/,$/, "", $6); printf "%.3f %s %s\n", $1 - t0, $4, $6; fflush() }' >"$times"
+status=${PIPESTATUS[0]}
 set -e
 kill "$progress_pid" 2>/dev/null || true
 wait "$progress_pid" 2>/dev/null || true
@@ -163,8 +201,12 @@ if [ -n "$known" ]; then
   sed -e 's/#.*//' -e 's/[[:space:]]*$//' "$known" | awk 'NF' | sort -u >"$report/expected-failures.txt"
 fi
 # An unexpected failure is not in the list; an unexpected pass is listed but ran and passed.
-unexpected_failures=$(comm -23 "$report/failures.txt" "$report/expected-failures.txt")
-unexpected_passes=$(awk '$1 == "ok" { print $2 }' "$report/outcomes.txt" | sort | comm -12 - "$report/expected-failures.txt")
+# Without a list (a full run's shard: a report, not a verdict) nothing is judged.
+unexpected_failures="" unexpected_passes=""
+if [ -n "$known" ]; then
+  unexpected_failures=$(comm -23 "$report/failures.txt" "$report/expected-failures.txt")
+  unexpected_passes=$(awk '$1 == "ok" { print $2 }' "$report/outcomes.txt" | sort | comm -12 - "$report/expected-failures.txt")
+fi
 
 if [ $((passed + failed + ignored)) -eq 0 ]; then
   echo "run-ui-tests: compiletest reported no tests (exit $status); last lines of $log:" >&2
@@ -203,6 +245,7 @@ json_list() {
   [ ${#paths[@]} -gt 0 ] && echo "paths: ${paths[*]}"
   [ ${#exact[@]} -gt 0 ] && echo "exactly: ${exact[*]}"
   [ -s "$report/failures.txt" ] && { echo "failures:"; sed 's/^/  /' "$report/failures.txt"; }
+  [ -n "$known" ] || echo "not judged: no --known-failures list"
   [ -n "$unexpected_failures" ] && { echo "UNEXPECTED failures (not in the known-failures list):"; indent <<<"$unexpected_failures"; }
   [ -n "$unexpected_passes" ] && { echo "UNEXPECTED passes (listed as known failures; remove them from the list):"; indent <<<"$unexpected_passes"; }
   true

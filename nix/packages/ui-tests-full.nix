@@ -1,8 +1,11 @@
 # All of rustc's tests/ui for a WASI target as shards: one derivation per group of tests/ui
-# folders in ui-tests/<target>/shards.txt (groups balanced by test count), each running its
-# folders exactly, and this derivation, which merges their compiletest logs into one report.
-# A shard's derivation takes only its folders' names and the inputs all shards share, so a failed
-# or changed shard is rebuilt alone. `passthru.shards.<name>` builds one.
+# folders in ui-tests/<target>/shards.txt (groups balanced by each folder's measured seconds,
+# ui-tests/<target>/folder-times.txt), each only running its folders exactly (compiletest comes
+# built, ui-compiletest.nix), and this derivation, the report, which merges their compiletest logs
+# with ui-report: a change to ui-report renders again and runs no shard.
+# A shard's derivation takes only its folders' names and the inputs all shards share (not the
+# plan, not the known failures), so a failed or changed shard is rebuilt alone.
+# `passthru.shards.<name>` builds one.
 # ui-report refuses a merge with a test in two shards or a folder whose tests differ from the
 # plan's count, so a stale plan, a missing shard or an overlap fails here instead of giving a
 # report with holes.
@@ -40,7 +43,6 @@ let
       exactPaths = map (entry: entry.folder) group;
       # A report, not a verdict: the known failures are kept for the default selection.
       failOnUnexpected = false;
-      ui-report = null;
     })
     groups;
   planFile = builtins.path { path = plan; name = "${target}-shards.txt"; };

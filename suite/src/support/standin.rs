@@ -196,6 +196,30 @@ pub fn ui_subset_expression(ctx: &Context, target: &str) -> anyhow::Result<Strin
     ))
 }
 
+/// The report of that run (`ui-<short>-report`, which checks.ui-wasip2 and checks.ui-wasip3 are):
+/// the run's files linked, and ui-report's report.json and report.html.
+pub fn ui_subset_report_expression(ctx: &Context, target: &str) -> anyhow::Result<String> {
+    let short = target.strip_prefix("wasm32-").unwrap_or(target);
+    Ok(format!(
+        "(import {}).legacyPackages.x86_64-linux.wasip2.ui-{short}-report.override {{ run = {}; }}",
+        outputs_file(ctx),
+        ui_subset_expression(ctx, target)?
+    ))
+}
+
+/// Builds the report of the offline subset's run of `target` (the run itself is the one
+/// [`ui_subset`] builds): its output's path.
+pub fn ui_subset_report(ctx: &mut Context, target: &str) -> Result<PathBuf> {
+    let expression = ui_subset_report_expression(ctx, target)?;
+    let built = build_expression(
+        ctx,
+        &format!("{target} offline subset's report"),
+        &expression,
+        None,
+    )?;
+    Ok(store_path(&built))
+}
+
 /// The store path at the start of what `build`/`build_expression` say.
 pub fn store_path(built: &str) -> PathBuf {
     PathBuf::from(built.split(':').next().unwrap_or_default())

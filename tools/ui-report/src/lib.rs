@@ -12,6 +12,7 @@ pub mod html;
 pub mod parse;
 pub mod report;
 pub mod shards;
+pub mod times;
 
 use std::path::PathBuf;
 
@@ -107,6 +108,20 @@ pub enum Error {
          failed, or the plan is stale: regenerate it with ui-report shards --source <the source tree>"
     )]
     PlanMismatch { target: String, differences: String },
+    #[error(
+        "{file}:{line}: {reason}: give the times.txt ui-tests/run-ui-tests.sh writes (SECONDS TEST OUTCOME \
+         lines), or a table ui-report times wrote (SECONDS FOLDER lines)"
+    )]
+    BadTimes {
+        file: String,
+        line: usize,
+        reason: String,
+    },
+    #[error(
+        "no measured time for {folders}: the time table is older than the source. Measure a full run and \
+         write the table again (ui-report times --source <the source tree> <run>/times.txt ...)"
+    )]
+    Unmeasured { folders: String },
     #[error("reading {path}: {source}")]
     Read {
         path: PathBuf,

@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand};
 use ui_report::diff::diff;
 use ui_report::parse::parse_log;
 use ui_report::report::Report;
-use ui_report::{Error, html, shards};
+use ui_report::{Error, html, shards, times};
 
 /// Reads compiletest's verbose output for one or more targets and writes a report of rustc's UI
 /// tests (report.json and a self-contained report.html), says what changed between two reports,
@@ -30,6 +30,7 @@ enum Command {
     Build(BuildArgs),
     Diff(DiffArgs),
     Shards(ShardsArgs),
+    Times(TimesArgs),
 }
 
 /// Reads each INPUT and writes DIR/report.json and DIR/report.html.
@@ -74,9 +75,21 @@ struct ShardsArgs {
     /// the rustc source tree whose tests/ui to count
     #[arg(long, value_name = "DIR")]
     source: PathBuf,
-    /// how many shards
+    /// how many shards (with --max-seconds: the fewest that meet it)
     #[arg(long = "shards", value_name = "N", default_value = "8", value_parser = shard_count)]
     count: usize,
+    /// balances by the seconds of that table (ui-report times) instead of by test count
+    #[arg(long, value_name = "FOLDER-TIMES.txt")]
+    times: Option<PathBuf>,
+    /// with --times: the seconds each shard's derivation spends before its first test
+    #[arg(long, value_name = "S", default_value = "0", requires = "times")]
+    setup: f64,
+    /// with --times: the fewest shards whose predicted time on --builders builders is at most S
+    #[arg(long = "max-seconds", value_name = "S", requires = "times")]
+    max_seconds: Option<f64>,
+    /// the builders --max-seconds is for
+    #[arg(long, value_name = "B", default_value = "16", value_parser = shard_count)]
+    builders: usize,
     /// the target the plan is for (it names the plan only)
     #[arg(long, value_name = "T", default_value = "wasm32-wasip2")]
     target: String,
@@ -86,6 +99,18 @@ struct ShardsArgs {
     /// instead says whether that plan still fits the source: every folder once, with its count
     #[arg(long, value_name = "SHARDS.txt")]
     check: Option<PathBuf>,
+}
+
+/// Reads the times.txt of runs (ui-tests/run-ui-tests.sh writes one into its report folder) and
+/// prints the seconds each entry of tests/ui took: the table `ui-report shards --times` plans by.
+#[derive(Debug, Args)]
+struct TimesArgs {
+    /// a line for the table's header: where the runs were made (target, commit, machine)
+    #[arg(long, value_name = "TEXT", default_value = "")]
+    about: String,
+    /// the runs' times.txt (the shards of one full run, or one whole run)
+    #[arg(value_name = "TIMES.txt", required = true)]
+    runs: Vec<PathBuf>,
 }
 
 fn shard_count(text: &str) -> Result<usize, String> {
@@ -100,6 +125,7 @@ fn main() -> ExitCode {
         Command::Build(args) => build(args),
         Command::Diff(args) => diff_command(args),
         Command::Shards(args) => shards_command(args),
+        Command::Times(args) => times_command(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -197,10 +223,26 @@ fn diff_command(args: DiffArgs) -> Result<()> {
     Ok(())
 }
 
+fn times_command(args: TimesArgs) -> Result<()> {
+    let mut runs = Vec::new();
+    for run in &args.runs {
+        runs.push(times::parse_times(&run.display().to_string(), &read(run)?)?);
+    }
+    print!(
+        "{}",
+        times::render_table(&times::folder_seconds(&runs), &args.about)
+    );
+    Ok(())
+}
+
 fn shards_command(args: ShardsArgs) -> Result<()> {
     let ShardsArgs {
         source,
         count,
+        times: times_file,
+        setup,
+        max_seconds,
+        builders,
         target,
         only,
         check,
@@ -261,13 +303,71 @@ fn shards_command(args: ShardsArgs) -> Result<()> {
         );
         return Ok(());
     }
-    let entries = shards::plan(&counts, count);
-    let mut command =
-        format!("ui-report shards --source <rustc source> --shards {count} --target {target}");
+    let Some(times_file) = times_file else {
+        let entries = shards::plan(&counts, count);
+        let mut command =
+            format!("ui-report shards --source <rustc source> --shards {count} --target {target}");
+        for folder in &only {
+            command.push_str(&format!(" --only {folder}"));
+        }
+        print!("{}", shards::render_plan(&entries, &target, &command, None));
+        return Ok(());
+    };
+    let table = times::parse_table(&times_file.display().to_string(), &read(&times_file)?)?;
+    let predict = |entries: &[shards::Entry]| {
+        let seconds: Vec<f64> = shards::shard_seconds(entries, &table)
+            .into_values()
+            .collect();
+        times::makespan(&seconds, setup, builders)
+    };
+    let (entries, shards_given) = match max_seconds {
+        None => (
+            shards::plan_by_seconds(&counts, &table, count)?,
+            format!("--shards {count}"),
+        ),
+        Some(goal) => {
+            let mut chosen = None;
+            for n in 1..=counts.len() {
+                let entries = shards::plan_by_seconds(&counts, &table, n)?;
+                if predict(&entries) <= goal {
+                    chosen = Some(entries);
+                    break;
+                }
+            }
+            let Some(entries) = chosen else {
+                let longest = table.values().copied().fold(0.0, f64::max);
+                bail!(
+                    "no plan is predicted to take at most {goal} s on {builders} builders: with {setup} s of setup, \
+                     the longest folder alone takes {:.0} s. Raise --max-seconds or add --builders",
+                    longest + setup
+                );
+            };
+            (
+                entries,
+                format!("--max-seconds {goal} --builders {builders}"),
+            )
+        }
+    };
+    let mut command = format!(
+        "ui-report shards --source <rustc source> --target {target} --times {} --setup {setup} {shards_given}",
+        times_file.display()
+    );
     for folder in &only {
         command.push_str(&format!(" --only {folder}"));
     }
-    print!("{}", shards::render_plan(&entries, &target, &command));
+    let mut predicted_for = vec![1, 4, 16];
+    if !predicted_for.contains(&builders) {
+        predicted_for.push(builders);
+    }
+    let timing = shards::Timing {
+        times: &table,
+        setup,
+        builders: &predicted_for,
+    };
+    print!(
+        "{}",
+        shards::render_plan(&entries, &target, &command, Some(&timing))
+    );
     Ok(())
 }
 

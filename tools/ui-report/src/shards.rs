@@ -129,6 +129,63 @@ pub fn plan(counts: &BTreeMap<String, usize>, shards: usize) -> Vec<Entry> {
     entries
 }
 
+/// The folders in `shards` groups balanced by their measured seconds (`times`), as [`plan`]
+/// balances by count: longest first into the group with the fewest seconds so far. A folder
+/// with tests and no time is refused: the table is older than the source.
+pub fn plan_by_seconds(
+    counts: &BTreeMap<String, usize>,
+    times: &BTreeMap<String, f64>,
+    shards: usize,
+) -> Result<Vec<Entry>, Error> {
+    let unmeasured: Vec<&str> = counts
+        .iter()
+        .filter(|(folder, tests)| **tests > 0 && !times.contains_key(*folder))
+        .map(|(folder, _)| folder.as_str())
+        .collect();
+    if !unmeasured.is_empty() {
+        return Err(Error::Unmeasured {
+            folders: unmeasured.join(", "),
+        });
+    }
+    let shards = shards.max(1);
+    let seconds = |folder: &str| times.get(folder).copied().unwrap_or(0.0);
+    let mut folders: Vec<(&String, &usize)> = counts.iter().collect();
+    folders.sort_by(|a, b| seconds(b.0).total_cmp(&seconds(a.0)).then(a.0.cmp(b.0)));
+    let mut load = vec![0.0f64; shards];
+    let mut entries = Vec::new();
+    for (folder, tests) in folders {
+        let lightest = (0..shards)
+            .min_by(|&i, &j| load[i].total_cmp(&load[j]).then(i.cmp(&j)))
+            .unwrap_or(0);
+        load[lightest] += seconds(folder);
+        entries.push(Entry {
+            shard: shard_name(lightest + 1, shards),
+            tests: *tests,
+            folder: folder.clone(),
+        });
+    }
+    entries.sort_by(|a, b| (&a.shard, &a.folder).cmp(&(&b.shard, &b.folder)));
+    Ok(entries)
+}
+
+/// Each shard's seconds by the table.
+pub fn shard_seconds(entries: &[Entry], times: &BTreeMap<String, f64>) -> BTreeMap<String, f64> {
+    let mut seconds: BTreeMap<String, f64> = BTreeMap::new();
+    for entry in entries {
+        *seconds.entry(entry.shard.clone()).or_default() +=
+            times.get(&entry.folder).copied().unwrap_or(0.0);
+    }
+    seconds
+}
+
+/// How a plan balanced by time was made, for its header: the table, the setup each shard adds,
+/// and the builder counts to predict for.
+pub struct Timing<'a> {
+    pub times: &'a BTreeMap<String, f64>,
+    pub setup: f64,
+    pub builders: &'a [usize],
+}
+
 /// `shard-3`, zero-padded to the widest number so that names sort as numbers do.
 fn shard_name(number: usize, shards: usize) -> String {
     let width = shards.to_string().len();
@@ -137,20 +194,60 @@ fn shard_name(number: usize, shards: usize) -> String {
 
 /// The plan as `shards.txt` holds it: a header saying how to regenerate it, a summary line per
 /// shard, then `SHARD TESTS FOLDER` lines.
-pub fn render_plan(entries: &[Entry], target: &str, command: &str) -> String {
+pub fn render_plan(
+    entries: &[Entry],
+    target: &str,
+    command: &str,
+    timing: Option<&Timing<'_>>,
+) -> String {
     let mut text = String::new();
     let total: usize = entries.iter().map(|e| e.tests).sum();
+    let balanced = if timing.is_some() {
+        "# ignored ones included). The shards are balanced by each folder's measured seconds (--times).\n\
+         # Regenerate from a source tree with"
+    } else {
+        "# ignored ones included); the shards are balanced by it. Regenerate from a source tree with"
+    };
     let _ = writeln!(
         text,
         "# Shards of rustc's {SUITE} for {target}: each line is SHARD TESTS FOLDER, every folder of the\n\
          # suite once. TESTS is what compiletest finds in the folder (a test per file and revision,\n\
-         # ignored ones included); the shards are balanced by it. Regenerate from a source tree with\n\
+         {balanced}\n\
          # {command}\n\
          # {total} tests in {} folders:",
         entries.len()
     );
+    let seconds = timing.map(|t| shard_seconds(entries, t.times));
     for (shard, (tests, folders)) in totals(entries) {
-        let _ = writeln!(text, "#   {shard}: {tests} tests in {folders} folders");
+        match &seconds {
+            Some(seconds) => {
+                let s = seconds.get(shard).copied().unwrap_or(0.0);
+                let _ = writeln!(
+                    text,
+                    "#   {shard}: {tests} tests in {folders} folders, {s:.0} s"
+                );
+            }
+            None => {
+                let _ = writeln!(text, "#   {shard}: {tests} tests in {folders} folders");
+            }
+        }
+    }
+    if let (Some(timing), Some(seconds)) = (timing, &seconds) {
+        let shards: Vec<f64> = seconds.values().copied().collect();
+        let predictions: Vec<String> = timing
+            .builders
+            .iter()
+            .map(|&b| {
+                let s = crate::times::makespan(&shards, timing.setup, b);
+                format!("{s:.0} s on {b}")
+            })
+            .collect();
+        let _ = writeln!(
+            text,
+            "# predicted, with {:.0} s of setup a shard: {}",
+            timing.setup,
+            predictions.join(", ")
+        );
     }
     for entry in entries {
         let _ = writeln!(text, "{} {} {}", entry.shard, entry.tests, entry.folder);
@@ -210,7 +307,7 @@ pub fn parse_plan(file: &str, text: &str) -> Result<Vec<Entry>, Error> {
 }
 
 /// The plan entry a test belongs to: its first folder below the suite, or itself.
-fn plan_key(path: &str) -> String {
+pub fn plan_key(path: &str) -> String {
     let rest = path
         .strip_prefix(SUITE)
         .unwrap_or(path)
@@ -276,12 +373,58 @@ mod tests {
         assert_eq!(totals["shard-1"], (80, 3), "{entries:?}");
         assert_eq!(totals["shard-2"], (70, 2), "{entries:?}");
         assert_eq!(plan(&counts, 2), entries);
-        let text = render_plan(&entries, "wasm32-wasip2", "ui-report shards …");
+        let text = render_plan(&entries, "wasm32-wasip2", "ui-report shards …", None);
         assert_eq!(
             parse_plan("shards.txt", &text).expect("reads back"),
             entries
         );
         assert_eq!(shard_name(3, 12), "shard-03");
+    }
+
+    #[test]
+    fn plans_by_seconds_balance_time_not_count() {
+        let counts = counts(&[
+            ("tests/ui/a", 10),
+            ("tests/ui/b", 100),
+            ("tests/ui/c", 100),
+            ("tests/ui/empty", 0),
+        ]);
+        let times: BTreeMap<String, f64> = [
+            ("tests/ui/a", 30.0),
+            ("tests/ui/b", 10.0),
+            ("tests/ui/c", 15.0),
+        ]
+        .iter()
+        .map(|(f, s)| (f.to_string(), *s))
+        .collect();
+        let entries = plan_by_seconds(&counts, &times, 2).expect("plans");
+        let seconds = shard_seconds(&entries, &times);
+        assert_eq!(seconds["shard-1"], 30.0, "{entries:?}");
+        assert_eq!(seconds["shard-2"], 25.0, "{entries:?}");
+        let timing = Timing {
+            times: &times,
+            setup: 5.0,
+            builders: &[1, 2],
+        };
+        let text = render_plan(
+            &entries,
+            "wasm32-wasip2",
+            "ui-report shards …",
+            Some(&timing),
+        );
+        assert!(
+            text.contains("shard-1: 10 tests in 1 folders, 30 s"),
+            "{text}"
+        );
+        assert!(
+            text.contains("predicted, with 5 s of setup a shard: 65 s on 1, 35 s on 2"),
+            "{text}"
+        );
+        assert_eq!(parse_plan("p", &text).expect("reads back"), entries);
+        let mut more = counts.clone();
+        more.insert("tests/ui/new".to_string(), 3);
+        let error = plan_by_seconds(&more, &times, 2).expect_err("unmeasured");
+        assert!(error.to_string().contains("tests/ui/new"), "{error}");
     }
 
     #[test]

@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use crate::{Context, Suite};
 
 mod faults;
+mod pieces;
 mod report_json;
 mod runner;
 mod shard_merge;
@@ -17,6 +18,7 @@ mod shard_plans;
 mod wasip1;
 
 use self::faults::broken_expectation;
+use self::pieces::ui_pieces;
 use self::shard_merge::shards_equal_whole;
 use self::shard_plans::shard_plans;
 use self::wasip1::wasip1_beside_wasip2;
@@ -33,12 +35,17 @@ pub fn run(suite: &mut Suite) {
     );
     suite.check(
         AREA,
-        "the shard plans (ui-tests/<target>/shards.txt) are ui-report's plans for the source; a stale one is refused; moving one folder changes only its two shards' derivations",
+        "the UI tests as Nix pieces: every run and shard of the three targets takes one compiletest build; an edit of ui-report changes only the reports and merges; an edit of the known failures changes no shard",
+        ui_pieces,
+    );
+    suite.check(
+        AREA,
+        "the shard plans (ui-tests/<target>/shards.txt) are ui-report's plans for the source, balanced by measured folder times and predicted within 2 minutes on 16 builders; a stale one is refused; moving one folder changes only its two shards' derivations",
         shard_plans,
     );
     suite.check(
         AREA,
-        "the offline subset in 2 shards (run-ui-tests.sh --shard, merged by ui-report --plan) equals its unsharded run test by test; a shard run twice or missing is refused",
+        "the offline subset in 2 shards (run-ui-tests.sh --shard, merged by ui-report --plan) equals its unsharded run test by test; a shard run twice or missing is refused; the run prints its progress line (tests done of all, failures, elapsed)",
         shards_equal_whole,
     );
     suite.check(

@@ -54,8 +54,22 @@ pub(super) fn run_script(
     label: &str,
     extra: &[&Path],
 ) -> Result<(bool, Report)> {
+    let (ok, report, _) = run_script_with(ctx, inputs, label, extra, &[])?;
+    Ok((ok, report))
+}
+
+/// The same with variables set for the script; also returns what it wrote to stderr (its
+/// progress lines).
+pub(super) fn run_script_with(
+    ctx: &Context,
+    inputs: &Inputs,
+    label: &str,
+    extra: &[&Path],
+    vars: &[(&str, &str)],
+) -> Result<(bool, Report, String)> {
     let report_dir = ctx.fresh_dir(label)?;
     let mut command = in_build_phase(ctx, label, &ctx.repo.join("ui-tests/run-ui-tests.sh"))?;
+    command.envs(vars.iter().copied());
     command
         .arg("--source")
         .arg(&inputs.source)
@@ -78,5 +92,9 @@ pub(super) fn run_script(
     })?;
     let report: Report =
         serde_json::from_str(&json).context("report.json is not the expected shape")?;
-    Ok((output.status.success(), report))
+    Ok((
+        output.status.success(),
+        report,
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    ))
 }

@@ -8,10 +8,10 @@ use std::process::Command;
 use anyhow::ensure;
 
 use super::report_json::{outcomes, plan_lines, read_json, ui_report_build};
-use super::runner::{inputs, run_script};
+use super::runner::{inputs, run_script, run_script_with};
 use super::ui_dir;
 use crate::context::stdout_text;
-use crate::support::standin::{ui_report_binary, ui_subset};
+use crate::support::standin::{ui_report_binary, ui_subset, ui_subset_report};
 use crate::support::ui_selection::read_selection;
 use crate::{CheckResult, Context, Verdict};
 
@@ -81,7 +81,28 @@ pub(super) fn shards_equal_whole(ctx: &mut Context) -> CheckResult {
         whole_args.extend([Path::new("--exact"), Path::new(folder)]);
     }
     whole_args.extend([Path::new("--known-failures"), &known]);
-    let (ok, whole) = run_script(ctx, &inputs, "ui-shards-whole", &whole_args)?;
+    // With a progress line every second: the lines a full run prints every 30 s.
+    let (ok, whole, progress) = run_script_with(
+        ctx,
+        &inputs,
+        "ui-shards-whole",
+        &whole_args,
+        &[("UI_PROGRESS_SECONDS", "1")],
+    )?;
+    let total = whole.passed + whole.failed + whole.ignored;
+    let progress_lines: Vec<&str> = progress
+        .lines()
+        .filter(|line| {
+            line.starts_with("run-ui-tests: ")
+                && line.contains(&format!("/{total} tests, "))
+                && line.contains(" failed, ")
+                && line.contains(" elapsed")
+        })
+        .collect();
+    ensure!(
+        !progress_lines.is_empty(),
+        "the unsharded run printed no progress line (tests done of {total}, failures, elapsed):\n{progress}"
+    );
     ensure!(ok, "the unsharded run had unexpected results");
 
     let merged = dir.join("merged");
@@ -174,11 +195,8 @@ pub(super) fn shards_equal_whole(ctx: &mut Context) -> CheckResult {
 
     // The substring filters of x.py's paths, which the Nix-built subset uses, run neighbours too:
     // the exact runs hold that subset's tests in these folders, with the same outcomes, and no other.
-    let nix = read_json(
-        &ui_subset(ctx, "wasm32-wasip2")?
-            .out
-            .join("ui-report/report.json"),
-    )?;
+    ui_subset(ctx, "wasm32-wasip2")?;
+    let nix = read_json(&ui_subset_report(ctx, "wasm32-wasip2")?.join("ui-report/report.json"))?;
     let nix_tests = outcomes(&nix);
     let in_folders = |name: &str| folders.iter().any(|f| name.starts_with(&format!("{f}/")));
     let (inside, outside): (BTreeMap<_, _>, BTreeMap<_, _>) = nix_tests
@@ -191,7 +209,7 @@ pub(super) fn shards_equal_whole(ctx: &mut Context) -> CheckResult {
         merged_tests.len()
     );
     Ok(Verdict::Proved(format!(
-        "plan of {folders:?} in {} shards ({}); merged report.json = unsharded report.json, same bytes, {} tests ({} passed, {} failed, {} ignored unsharded in {} s); a shard twice refused (\"shards overlap\"), a shard missing refused; the substring-filtered Nix subset has the same {} tests in these folders and {} more outside them",
+        "plan of {folders:?} in {} shards ({}); merged report.json = unsharded report.json, same bytes, {} tests ({} passed, {} failed, {} ignored unsharded in {} s); a shard twice refused (\"shards overlap\"), a shard missing refused; the substring-filtered Nix subset has the same {} tests in these folders and {} more outside them; the unsharded run's progress, a line a second: {} lines, the last `{}`",
         shards.len(),
         times.join(", "),
         merged_tests.len(),
@@ -200,6 +218,8 @@ pub(super) fn shards_equal_whole(ctx: &mut Context) -> CheckResult {
         whole.ignored,
         whole.seconds,
         inside.len(),
-        outside.len()
+        outside.len(),
+        progress_lines.len(),
+        progress_lines.last().copied().unwrap_or_default()
     )))
 }

@@ -14,7 +14,8 @@ use crate::support::standin::ui_report_binary;
 use crate::support::standin::{outputs_file, sandboxed_nix};
 use crate::{CheckResult, Context, Verdict};
 
-/// `ui-report shards` as the plans were written: the same bytes for every target's plan; a plan
+/// `ui-report shards` as the plans were written: the same bytes for every target's plan, each
+/// balanced by measured folder times and predicted within 2 minutes on 16 builders; a plan
 /// that lacks a folder is refused with the fix; and, evaluated on the stand-in, a plan with one
 /// folder moved between two shards gives new derivations for those two shards and the same
 /// derivations for the others.
@@ -29,21 +30,42 @@ pub(super) fn shard_plans(ctx: &mut Context) -> CheckResult {
         let text = std::fs::read_to_string(&plan)
             .with_context(|| format!("{} is missing", plan.display()))?;
         let shards: BTreeSet<&str> = plan_lines(&text).map(|(shard, _, _)| shard).collect();
+        // The plan's header names the command that wrote it; run from the repository's root, it
+        // must write the plan again, byte for byte.
+        let command = regenerate_command(&text)
+            .with_context(|| format!("{} does not say how it was made", plan.display()))?;
+        ensure!(
+            command.contains("--times "),
+            "{} is balanced by test count ({command}); plan it by the measured folder times (--times)",
+            plan.display()
+        );
+        let words: Vec<String> = command
+            .replace("<rustc source>", &source.display().to_string())
+            .split_whitespace()
+            .skip(1)
+            .map(String::from)
+            .collect();
         let output = ctx.run(
             "ui-report-shards",
-            Command::new(&ui_report)
-                .args(["shards", "--source"])
-                .arg(&source)
-                .args(["--shards", &shards.len().to_string(), "--target", target]),
+            Command::new(&ui_report).current_dir(&ctx.repo).args(&words),
         )?;
         ensure!(
             stdout_text(&output) == text,
-            "{} is not what `ui-report shards --source <source> --shards {} --target {target}` writes now: regenerate it",
-            plan.display(),
-            shards.len()
+            "{} is not what `{command}` writes now: regenerate it",
+            plan.display()
+        );
+        let on_16 = predicted_on(&text, 16)
+            .with_context(|| format!("{} predicts nothing for 16 builders", plan.display()))?;
+        ensure!(
+            on_16 <= 120.0,
+            "{} is predicted to take {on_16} s on 16 builders, more than 2 minutes: plan it with --max-seconds 120 --builders 16",
+            plan.display()
         );
         let tests: usize = plan_lines(&text).map(|(_, tests, _)| tests).sum();
-        said.push(format!("{target} {} shards, {tests} tests", shards.len()));
+        said.push(format!(
+            "{target} {} shards, {tests} tests, predicted {on_16} s on 16 builders",
+            shards.len()
+        ));
     }
 
     // A plan that lacks a folder no longer fits the source.
@@ -145,4 +167,27 @@ pub(super) fn shard_plans(ctx: &mut Context) -> CheckResult {
             .collect::<Vec<_>>()
             .join(", ")
     )))
+}
+
+/// The `ui-report shards …` line of a plan's header.
+fn regenerate_command(text: &str) -> Option<String> {
+    text.lines()
+        .take_while(|line| line.starts_with('#'))
+        .map(|line| line.trim_start_matches('#').trim())
+        .find(|line| line.starts_with("ui-report shards "))
+        .map(String::from)
+}
+
+/// What the plan's header predicts for `builders` builders, in seconds.
+fn predicted_on(text: &str, builders: usize) -> Option<f64> {
+    let line = text
+        .lines()
+        .find(|line| line.starts_with("# predicted, with "))?;
+    let (_, predictions) = line.split_once(": ")?;
+    predictions.split(", ").find_map(|one| {
+        let (seconds, on) = one.split_once(" s on ")?;
+        (on == builders.to_string())
+            .then(|| seconds.parse().ok())
+            .flatten()
+    })
 }
