@@ -75,6 +75,8 @@
           "publish-cache"
           "wasi-test-runner"
           "ui-report"
+          "rust-source-tree"
+          "ui-compiletest"
           "ui-wasip2-full"
           "ui-wasip1-full"
           "ui-wasip3-full"

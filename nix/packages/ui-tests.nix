@@ -7,7 +7,8 @@
 # report.txt, report.json). The page and its report.json are another derivation
 # (ui-tests-report.nix), so a change to ui-report does not run a test again. With
 # `failOnUnexpected` the build fails on a failure the known failures do not list, or a listed one
-# that passes; without it (the full runs' shards) the known failures do not enter it at all.
+# that passes; without it (the full runs' shards) the known failures do not enter it at all
+# unless given.
 # (Named for what it runs, not for one attribute: the scope calls it as ui-wasip2 and overrides it
 # into ui-wasip1, ui-wasip3 and ui-wasip2-source; checks.ui-wasip2 and checks.ui-wasip3 are their
 # reports.)
@@ -37,19 +38,22 @@
   # (ui-tests-full.nix). Only these names enter the derivation, so a shard changes only when they do.
   exactPaths ? null
 , failOnUnexpected ? true
+, # The known failures the run is judged by: the target's list by default, another list to see
+  # a verdict, or null to judge nothing (the full runs' shards, which then change with no list).
+  knownFailures ? if failOnUnexpected then ../../ui-tests + "/${target}/known-failures.txt" else null
+, # Seconds between the progress lines in the build's log.
+  progressSeconds ? 30
 }:
 let
   targetFiles = ../../ui-tests + "/${target}";
   usesSelection = paths == null && exactPaths == null;
-  # The selection and the known failures only where they are read: a full run's shards change
-  # with neither.
+  # The selection only where it is read: a full run's shards do not change with it.
   uiFiles = lib.fileset.toSource {
     root = ../../ui-tests;
     fileset = lib.fileset.unions ([ ../../ui-tests/run-ui-tests.sh ]
-      ++ lib.optional failOnUnexpected (targetFiles + "/known-failures.txt")
       ++ lib.optional usesSelection (targetFiles + "/selection.txt"));
   };
-  knownFailures = lib.optionalString failOnUnexpected "--known-failures ${uiFiles}/${target}/known-failures.txt";
+  judged = lib.optionalString (knownFailures != null) "--known-failures ${knownFailures}";
   selection =
     if usesSelection then
       "--selection ${uiFiles}/${target}/selection.txt"
@@ -72,7 +76,10 @@ stdenv.mkDerivation {
   # bind loopback sockets, which the darwin sandbox denies unless allowed.
   __darwinAllowLocalNetworking = true;
 
-  env.WASI_SDK_PATH = "${wasi-sdk}";
+  env = {
+    WASI_SDK_PATH = "${wasi-sdk}";
+    UI_PROGRESS_SECONDS = toString progressSeconds;
+  };
 
   # compiletest asks bootstrap for LLVM's version and tools; with an llvm-config it takes them
   # from there instead of building LLVM from src/llvm-project.
@@ -92,7 +99,7 @@ stdenv.mkDerivation {
     status=0
     bash ${uiFiles}/run-ui-tests.sh --source ${rust-source-tree} --build-dir "$PWD/build" --config bootstrap.toml \
       --wasi-sdk ${wasi-sdk} --wasmtime ${lib.getBin wasmtime} --report "$out" \
-      --target ${target} ${selection} ${knownFailures} || status=$?
+      --target ${target} ${selection} ${judged} || status=$?
     # 1: unexpected results (reported); 2 and 3: the run itself went wrong.
     if [ "$status" -ne 0 ] && { ${lib.boolToString failOnUnexpected} || [ "$status" -ne 1 ]; }; then
       exit "$status"

@@ -121,42 +121,6 @@ pub fn cargo_of(toolchain: &Path, env: &BTreeMap<String, String>, dir: &Path) ->
     command
 }
 
-/// The arguments every bootstrap configuration of the suite shares: Debian's source lacks
-/// compiler-rt's C sources and carries a stale vendor/, and its patched bootstrap wants an
-/// external llvm-config even for a std-only build.
-fn debian_source_args(command: &mut Command) {
-    command.args([
-        "--vendor",
-        "false",
-        "--compiler-rt-c",
-        "false",
-        "--deny-warnings",
-        "false",
-    ]);
-    if let Some(llvm_config) = llvm_config() {
-        command.arg("--llvm-config").arg(llvm_config);
-    }
-}
-
-/// Writes the std-only bootstrap configuration for a stage-0 toolchain.
-pub fn write_std_config(ctx: &Context, stage0: &Path, name: &str) -> Result<PathBuf> {
-    let (Some(source), Some(sdk)) = (&ctx.parts.rust_source, &ctx.parts.wasi_sdk) else {
-        bail!("the source tree and the SDK are needed first");
-    };
-    let mut command = bootstrap_config_command(ctx, name, source, stage0, sdk)?;
-    debian_source_args(&mut command);
-    let output = ctx.run("bootstrap-config", &mut command)?;
-    let config = ctx.work.join(name);
-    std::fs::write(&config, &output.stdout)?;
-    Ok(config)
-}
-pub fn llvm_config() -> Option<PathBuf> {
-    (20..=30)
-        .rev()
-        .map(|v| PathBuf::from(format!("/usr/lib/llvm-{v}/bin/llvm-config")))
-        .find(|p| p.exists())
-}
-
 /// `hello.rs` with `main_body` compiled by `toolchain`'s rustc for `target` in a fresh folder
 /// `name`; the result must be a component. Returns the folder, which holds `hello.wasm`.
 pub fn hello_component(

@@ -1,77 +1,82 @@
-//! The runner's verdicts on faults: a broken expectation fails the run, a stale known failure is
-//! reported as an unexpected pass.
+//! The runner's verdicts on faults, in the Nix build that `checks.ui-wasip2` is: a failure the
+//! known failures do not list and a listed test that passes are both reported, and fail the
+//! build that is judged; the same run judged by the real list passes.
 
-use std::path::Path;
+use anyhow::{Context as _, ensure};
 
-use anyhow::ensure;
-
-use super::runner::{inputs, run_script};
 use super::ui_dir;
+use crate::support::standin::{build_expression, outputs_file, store_path};
 use crate::{CheckResult, Context, Verdict};
 
-/// The probe whose expected output is deliberately wrong.
-const BROKEN_PROBE: &str = "tests/ui/wasm/offline-suite-broken-expectation.rs";
+/// The one known failure of wasip2 in tests/ui/wasm: a component cannot import from module `test`.
+const KNOWN_FAILURE: &str = "tests/ui/wasm/wasm-link-name-in-foreign-crate-respected.rs";
 /// A test that passes on wasip2, listed as a known failure to provoke an "unexpected pass".
 const PASSING_TEST: &str = "tests/ui/wasm/wasm-hang-issue-76281.rs";
 
+/// ui-wasip2 on exactly tests/ui/wasm, judged by `known`.
+fn wasm_folder_run(ctx: &Context, pname: &str, known: &std::path::Path, fail: bool) -> String {
+    format!(
+        "(import {}).legacyPackages.x86_64-linux.wasip2.ui-wasip2.override {{ pname = \"{pname}\"; exactPaths = [ \"tests/ui/wasm\" ]; knownFailures = {}; failOnUnexpected = {fail}; }}",
+        outputs_file(ctx),
+        known.display()
+    )
+}
+
 pub(super) fn broken_expectation(ctx: &mut Context) -> CheckResult {
-    let Some(inputs) = inputs(ctx)? else {
-        return ctx.missing(
-            "needs the toolchain with the wasip2 std, the source tree, the SDK and wasmtime",
-        );
-    };
-    // A run-pass test whose recorded output is wrong: compiletest must run it in wasmtime,
-    // compare, and fail.
-    let probe = inputs.source.join(BROKEN_PROBE);
-    let expected = probe.with_extension("run.stdout");
+    let real = std::fs::read_to_string(ui_dir(ctx).join("known-failures.txt"))?;
+    ensure!(
+        real.lines().any(|line| line.starts_with(KNOWN_FAILURE)),
+        "{KNOWN_FAILURE} is no longer a known failure of wasip2: pick another for this check"
+    );
+    // A stale list: the real failure left out, a passing test put in.
+    let dir = ctx.fresh_dir("ui-stale-known-failures")?;
+    let stale = dir.join("known-failures.txt");
     std::fs::write(
-        &probe,
-        "//@ run-pass\n//@ check-run-results\n\nfn main() {\n    println!(\"the real output\");\n}\n",
+        &stale,
+        format!("{PASSING_TEST}  # listed on purpose: it passes\n"),
     )?;
-    std::fs::write(&expected, "an output the program never prints\n")?;
-    // A known-failures list that names a test which passes.
-    let known = ctx.work.join("known-failures-stale.txt");
-    std::fs::write(
-        &known,
-        format!(
-            "{}\n{PASSING_TEST}  # listed on purpose: it passes\n",
-            std::fs::read_to_string(ui_dir(ctx).join("known-failures.txt"))?
-        ),
-    )?;
-    let result = run_script(
+    let built = build_expression(
         ctx,
-        &inputs,
-        "ui-broken-expectation",
-        &[
-            Path::new("--path"),
-            Path::new("tests/ui/wasm"),
-            Path::new("--known-failures"),
-            &known,
-        ],
-    );
-    let _ = std::fs::remove_file(&probe);
-    let _ = std::fs::remove_file(&expected);
-    let (ok, report) = result?;
+        "ui-wasip2 on tests/ui/wasm with a stale list, reported",
+        &wasm_folder_run(ctx, "ui-wasip2-stale-list-reported", &stale, false),
+        None,
+    )?;
+    let report: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(store_path(&built).join("report.json"))
+            .context("the run wrote no report.json")?,
+    )?;
     ensure!(
-        !ok,
-        "run-ui-tests.sh succeeded although an expectation was broken"
+        report["unexpected_failures"] == serde_json::json!([KNOWN_FAILURE])
+            && report["unexpected_passes"] == serde_json::json!([PASSING_TEST]),
+        "with the stale list the report says: unexpected failures {}, unexpected passes {}",
+        report["unexpected_failures"],
+        report["unexpected_passes"]
     );
+    // Judged, the same run fails its build and says why.
+    let judged = build_expression(
+        ctx,
+        "ui-wasip2 on tests/ui/wasm with a stale list, judged",
+        &wasm_folder_run(ctx, "ui-wasip2-stale-list-judged", &stale, true),
+        None,
+    );
+    let error = match judged {
+        Ok(out) => anyhow::bail!("the judged run with a stale list built: {out}"),
+        Err(error) => format!("{error:#}"),
+    };
     ensure!(
-        report.unexpected_failures == [BROKEN_PROBE],
-        "unexpected failures were {:?}, not just the probe",
-        report.unexpected_failures
+        error.contains("UNEXPECTED failures") && error.contains("UNEXPECTED passes"),
+        "the judged run failed without saying why:\n{error}"
     );
-    ensure!(
-        report.unexpected_passes == [PASSING_TEST],
-        "unexpected passes were {:?}, not just {PASSING_TEST}",
-        report.unexpected_passes
-    );
-    ensure!(
-        report.failures.iter().any(|f| f == BROKEN_PROBE),
-        "the probe is not among the failures"
-    );
+    // And judged by the real list, the same tests pass the build.
+    let real_list = ui_dir(ctx).join("known-failures.txt");
+    build_expression(
+        ctx,
+        "ui-wasip2 on tests/ui/wasm with the real list",
+        &wasm_folder_run(ctx, "ui-wasip2-wasm-folder", &real_list, true),
+        None,
+    )?;
     Ok(Verdict::Proved(format!(
-        "{} passed, {} failed, {} ignored in {} s; exit 1; unexpected failure {BROKEN_PROBE}, unexpected pass {PASSING_TEST}",
-        report.passed, report.failed, report.ignored, report.seconds
+        "{} passed, {} failed, {} ignored in {} s; with a list lacking {KNOWN_FAILURE} and naming {PASSING_TEST}: both reported, and the judged build fails saying so; with the real list it builds",
+        report["passed"], report["failed"], report["ignored"], report["seconds"]
     )))
 }

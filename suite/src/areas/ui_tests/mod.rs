@@ -1,9 +1,11 @@
-//! The UI-test runner (`ui-tests/run-ui-tests.sh`, run as a Nix build runs it) and what is built
-//! on it: a broken expectation and a stale known failure are both reported; the shard plans of
-//! `tests/ui` fit the source and each shard's derivation takes only its folders; the offline
-//! subset run in shards and merged equals one unsharded run; and wasm32-wasip1 beside wasip2,
-//! its std and UI check built by Nix. The offline subset itself runs in the Nix
-//! build of `checks.ui-wasip2` (the nix-builds area).
+//! rustc's UI tests as the flake's derivations run them (`nix/packages/ui-*.nix` over
+//! `ui-tests/run-ui-tests.sh`), every run built by Nix on the stand-in: the pieces (one
+//! compiletest build for all; reports and merges apart from the runs); a failure the known
+//! failures lack and a stale known failure both reported, and failing the judged build; the shard
+//! plans fit the source, are balanced by measured time, and each shard's derivation takes only its
+//! folders; the offline subset as `ui-wasip2-full` in 2 shards equals one unsharded run, whose
+//! log shows its progress; and wasm32-wasip1 beside wasip2, its std and UI check. The offline
+//! subset itself runs in the Nix build of `checks.ui-wasip2` (the nix-builds area).
 
 use std::path::PathBuf;
 
@@ -12,7 +14,6 @@ use crate::{Context, Suite};
 mod faults;
 mod pieces;
 mod report_json;
-mod runner;
 mod shard_merge;
 mod shard_plans;
 mod wasip1;
@@ -30,7 +31,7 @@ const TARGETS: [&str; 3] = ["wasm32-wasip1", "wasm32-wasip2", "wasm32-wasip3"];
 pub fn run(suite: &mut Suite) {
     suite.check(
         AREA,
-        "a broken expectation and a stale known failure are reported",
+        "a failure the known failures lack and a stale known failure are reported, and fail the judged Nix build of ui-wasip2; judged by the real list it builds",
         broken_expectation,
     );
     suite.check(
@@ -45,7 +46,7 @@ pub fn run(suite: &mut Suite) {
     );
     suite.check(
         AREA,
-        "the offline subset in 2 shards (run-ui-tests.sh --shard, merged by ui-report --plan) equals its unsharded run test by test; a shard run twice or missing is refused; the run prints its progress line (tests done of all, failures, elapsed)",
+        "ui-wasip2-full with the offline subset in 2 shards, built by Nix (shards, then its merge), equals an unsharded run test by test; a shard run twice or missing is refused; the run's Nix log has its progress line (tests done of all, failures, elapsed)",
         shards_equal_whole,
     );
     suite.check(

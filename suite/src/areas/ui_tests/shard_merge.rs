@@ -2,34 +2,33 @@
 //! unsharded run and the substring-filtered Nix-built subset.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use anyhow::ensure;
 
 use super::report_json::{outcomes, plan_lines, read_json, ui_report_build};
-use super::runner::{inputs, run_script, run_script_with};
 use super::ui_dir;
 use crate::context::stdout_text;
-use crate::support::standin::{ui_report_binary, ui_subset, ui_subset_report};
+use crate::support::standin::{
+    build_expression, instantiate, outputs_file, store_path, ui_report_binary, ui_subset,
+    ui_subset_report,
+};
 use crate::support::ui_selection::read_selection;
 use crate::{CheckResult, Context, Verdict};
 
 pub(super) fn shards_equal_whole(ctx: &mut Context) -> CheckResult {
-    let Some(inputs) = inputs(ctx)? else {
-        return ctx.missing(
-            "needs the toolchain with the wasip2 std, the source tree, the SDK and wasmtime",
-        );
+    let Some(source) = ctx.parts.rust_source.clone() else {
+        return ctx.missing("needs the prepared source tree (the rust-std area)");
     };
     let ui_report = ui_report_binary(ctx)?;
-    let known = ui_dir(ctx).join("known-failures.txt");
     let folders = read_selection(&ui_dir(ctx).join("offline-subset.txt"))?;
     let dir = ctx.fresh_dir("ui-shards")?;
     let plan = dir.join("shards.txt");
     let mut command = Command::new(&ui_report);
     command
         .args(["shards", "--source"])
-        .arg(&inputs.source)
+        .arg(&source)
         .args(["--shards", "2"]);
     for folder in &folders {
         command.args(["--only", folder]);
@@ -46,50 +45,58 @@ pub(super) fn shards_equal_whole(ctx: &mut Context) -> CheckResult {
         "the subset's plan has shards {shards:?}, not 2"
     );
 
+    // The full run's derivation with this plan: its shards, then its merge (ui-report --plan).
+    let scope = format!(
+        "(import {}).legacyPackages.x86_64-linux.wasip2",
+        outputs_file(ctx)
+    );
+    let full = store_path(&build_expression(
+        ctx,
+        "ui-wasip2-full with the subset's 2-shard plan",
+        &format!(
+            "{scope}.ui-wasip2-full.override {{ plan = {}; }}",
+            plan.display()
+        ),
+        None,
+    )?);
     let mut logs = Vec::new();
     let mut times = Vec::new();
     for shard in &shards {
-        let label = format!("ui-shard-{shard}");
-        let (ok, report) = run_script(
-            ctx,
-            &inputs,
-            &label,
-            &[
-                Path::new("--shard"),
-                &plan,
-                Path::new("--shard-name"),
-                Path::new(shard),
-                Path::new("--known-failures"),
-                &known,
-            ],
-        )?;
-        ensure!(
-            ok,
-            "{shard} had unexpected results: {:?} {:?}",
-            report.unexpected_failures,
-            report.unexpected_passes
-        );
-        logs.push(ctx.work.join(&label).join("compiletest.log"));
+        let shard_out = full.join("shards").join(shard);
+        let report = read_json(&shard_out.join("report.json"))?;
+        let count = |key: &str| report[key].as_u64().unwrap_or(0);
+        logs.push(shard_out.join("compiletest.log"));
         times.push(format!(
             "{shard} {} tests {} s",
-            report.passed + report.failed + report.ignored,
-            report.seconds
+            count("passed") + count("failed") + count("ignored"),
+            count("seconds")
         ));
     }
-    let mut whole_args: Vec<&Path> = Vec::new();
-    for folder in &folders {
-        whole_args.extend([Path::new("--exact"), Path::new(folder)]);
-    }
-    whole_args.extend([Path::new("--known-failures"), &known]);
-    // With a progress line every second: the lines a full run prints every 30 s.
-    let (ok, whole, progress) = run_script_with(
+    // One unsharded run of the same folders, with a progress line every second: the lines a
+    // full run prints every 30 s, read back from Nix's log of the build.
+    let whole_expression = format!(
+        "{scope}.ui-wasip2.override {{ pname = \"ui-wasip2-subset-unsharded\"; exactPaths = [ {} ]; progressSeconds = 1; }}",
+        folders
+            .iter()
+            .map(|f| format!("\"{f}\""))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let whole_out = store_path(&build_expression(
         ctx,
-        &inputs,
-        "ui-shards-whole",
-        &whole_args,
-        &[("UI_PROGRESS_SECONDS", "1")],
+        "ui-wasip2 on the subset's folders, unsharded",
+        &whole_expression,
+        None,
+    )?);
+    let whole = read_json(&whole_out.join("report.json"))?;
+    let count = |key: &str| whole[key].as_u64().unwrap_or(0);
+    let total = count("passed") + count("failed") + count("ignored");
+    let (drv, _) = instantiate(ctx, &whole_expression)?;
+    let log = ctx.run(
+        "nix-store-read-log",
+        Command::new("nix-store").args(["--read-log", &drv]),
     )?;
-    let total = whole.passed + whole.failed + whole.ignored;
+    let progress = stdout_text(&log);
     let progress_lines: Vec<&str> = progress
         .lines()
         .filter(|line| {
@@ -101,21 +108,13 @@ pub(super) fn shards_equal_whole(ctx: &mut Context) -> CheckResult {
         .collect();
     ensure!(
         !progress_lines.is_empty(),
-        "the unsharded run printed no progress line (tests done of {total}, failures, elapsed):\n{progress}"
+        "the unsharded run's Nix log has no progress line (tests done of {total}, failures, elapsed):\n{progress}"
     );
-    ensure!(ok, "the unsharded run had unexpected results");
 
-    let merged = dir.join("merged");
-    let mut args: Vec<&Path> = vec![Path::new("--out"), &merged, Path::new("--plan"), &plan];
-    args.extend(logs.iter().map(PathBuf::as_path));
-    let output = ui_report_build(ctx, &ui_report, "ui-report-merge-shards", &args)?;
-    ensure!(
-        output.status.success(),
-        "merging the shards failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    // The derivation's own merge (ui-report build --plan over the shards' logs).
+    let merged = full.join("ui-report");
     let whole_dir = dir.join("whole");
-    let whole_log = ctx.work.join("ui-shards-whole/compiletest.log");
+    let whole_log = whole_out.join("compiletest.log");
     let output = ui_report_build(
         ctx,
         &ui_report,
@@ -209,14 +208,14 @@ pub(super) fn shards_equal_whole(ctx: &mut Context) -> CheckResult {
         merged_tests.len()
     );
     Ok(Verdict::Proved(format!(
-        "plan of {folders:?} in {} shards ({}); merged report.json = unsharded report.json, same bytes, {} tests ({} passed, {} failed, {} ignored unsharded in {} s); a shard twice refused (\"shards overlap\"), a shard missing refused; the substring-filtered Nix subset has the same {} tests in these folders and {} more outside them; the unsharded run's progress, a line a second: {} lines, the last `{}`",
+        "plan of {folders:?} in {} shards ({}); merged report.json = unsharded report.json, same bytes, {} tests ({} passed, {} failed, {} ignored unsharded in {} s); a shard twice refused (\"shards overlap\"), a shard missing refused; the substring-filtered Nix subset has the same {} tests in these folders and {} more outside them; the unsharded run's progress in its Nix log (a line a second): {} lines, the last `{}`",
         shards.len(),
         times.join(", "),
         merged_tests.len(),
-        whole.passed,
-        whole.failed,
-        whole.ignored,
-        whole.seconds,
+        count("passed"),
+        count("failed"),
+        count("ignored"),
+        count("seconds"),
         inside.len(),
         outside.len(),
         progress_lines.len(),
