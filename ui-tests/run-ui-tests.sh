@@ -2,8 +2,9 @@
 # Runs rustc's UI tests for a WASI target (wasm32-wasip2 unless --target says otherwise) with
 # Rust's own compiletest, against an external toolchain at stage 0
 # (build.compiletest-allow-stage0), with wasmtime on PATH so that bootstrap derives its wasm
-# runner exactly as upstream does. Compares the failures with the known-failures
-# list and writes a report (report.txt, report.json) into --report.
+# runner exactly as upstream does. Compares the failures with the known-failures list and writes
+# into --report: compiletest.log, outcomes.txt, times.txt (when each test was reported),
+# report.txt and report.json.
 #
 # The toolchain named by the configuration's build.rustc must already carry the target's
 # std in its own sysroot (scripts/rustc/build-std.sh makes one): compiletest hands tests the

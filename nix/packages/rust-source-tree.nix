@@ -17,7 +17,7 @@ stdenvNoCC.mkDerivation {
     runHook preInstall
     mkdir -p "$out"
     tar -xzf ${rustSource} -C "$out" --strip-components=1
-    # bootstrap's Python imports from here; nothing may try to write its cache beside it.
+    # A rustc source tree, as bootstrap-config.sh and x.py expect it.
     test -f "$out/x.py" && test -f "$out/src/version"
     runHook postInstall
   '';

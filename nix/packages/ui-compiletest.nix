@@ -46,8 +46,8 @@ stdenv.mkDerivation {
     runHook postBuild
   '';
 
-  # The build folder as it is, less what no later run reads: the temporary folder and the
-  # bootstrap's own download cache (empty with a configured stage 0) and its incremental cache.
+  # The build folder as it is, less what no later run reads: the temporary folder, bootstrap's
+  # download cache (empty with a configured stage 0) and its incremental cache.
   installPhase = ''
     runHook preInstall
     rm -rf build/tmp build/cache build/bootstrap/debug/incremental

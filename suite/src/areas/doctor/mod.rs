@@ -55,18 +55,19 @@ pub fn run(suite: &mut Suite) {
 }
 
 fn doctor_binary(ctx: &Context) -> PathBuf {
-    ctx.work.join("doctor-target/debug/wasip2-doctor")
+    ctx.repo.join("target/debug/wasip2-doctor")
 }
 
 fn build(ctx: &mut Context) -> CheckResult {
-    // Its own target folder: the workspace's is in use by the `cargo test` running this suite.
+    // Into the product workspace's own target folder, which `cargo test --workspace` (CI's step
+    // before the suite) has filled; the suite is a workspace of its own, building elsewhere.
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     ctx.run(
         "doctor-build",
         Command::new(cargo)
             .current_dir(&ctx.repo)
             .args(["build", "--locked", "-p", "wasip2-doctor"])
-            .env("CARGO_TARGET_DIR", ctx.work.join("doctor-target")),
+            .env("CARGO_TARGET_DIR", ctx.repo.join("target")),
     )?;
     let binary = doctor_binary(ctx);
     ensure!(binary.exists(), "no binary at {}", binary.display());

@@ -51,7 +51,7 @@ pub fn run(suite: &mut Suite) {
 }
 
 fn runner_binary(ctx: &Context) -> PathBuf {
-    ctx.work.join("test-runner-target/debug/wasi-test-runner")
+    ctx.repo.join("target/debug/wasi-test-runner")
 }
 
 fn said(output: &Output) -> String {
@@ -62,8 +62,9 @@ fn said(output: &Output) -> String {
     )
 }
 
-/// `cargo build -p wasi-test-runner`, into the suite's own target folder (the workspace's is in
-/// use by the `cargo test` running this suite).
+/// `cargo build -p wasi-test-runner`, into the product workspace's own target folder, which
+/// `cargo test --workspace` (CI's step before the suite) has filled; the suite is a workspace of
+/// its own, building elsewhere.
 fn build_runner(ctx: &Context) -> Result<()> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     ctx.run(
@@ -71,7 +72,7 @@ fn build_runner(ctx: &Context) -> Result<()> {
         Command::new(cargo)
             .current_dir(&ctx.repo)
             .args(["build", "--locked", "-p", "wasi-test-runner"])
-            .env("CARGO_TARGET_DIR", ctx.work.join("test-runner-target")),
+            .env("CARGO_TARGET_DIR", ctx.repo.join("target")),
     )?;
     Ok(())
 }
