@@ -110,7 +110,7 @@ lib.makeScope pkgs.newScope (self: {
     rustSource = self.rust-source;
     inherit (rust) version;
   };
-  ui-compiletest = self.callPackage ./packages/ui-compiletest.nix { };
+  ui-compiletest = self.callPackage ./packages/ui-compiletest.nix { inherit (rust) version; };
   ui-wasip2 = self.callPackage ./packages/ui-tests.nix {
     toolchain = self.rust-std-wasip2;
   };

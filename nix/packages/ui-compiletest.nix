@@ -19,10 +19,11 @@
 , # The release the from-source stds start from: the stage-0 compiler of every UI derivation's
   # toolchain is this one's rustc (rust-std-from-source.nix links it).
   stage0
+, version
 }:
 stdenv.mkDerivation {
   pname = "ui-compiletest";
-  inherit (stage0) version;
+  inherit version;
   dontUnpack = true;
 
   nativeBuildInputs = [ python3 ];
