@@ -29,6 +29,17 @@ pub fn flake_copy(ctx: &Context, name: &str) -> Result<PathBuf> {
     Ok(copy)
 }
 
+/// A copy of the repository (as [`flake_copy`]) with `text` appended to `file`: an edit whose
+/// effect on the outputs' derivations a check compares.
+pub fn edited_copy(ctx: &Context, name: &str, file: &str, text: &str) -> Result<PathBuf> {
+    let copy = flake_copy(ctx, name)?;
+    let path = copy.join(file);
+    let content =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    std::fs::write(&path, content + text)?;
+    Ok(copy)
+}
+
 /// The files git would give a flake of the checkout (tracked and new, not ignored), as they are
 /// now, copied below `target`.
 pub fn copy_repository_to(ctx: &Context, target: &Path) -> Result<()> {

@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::{Context as _, Result, ensure};
 
 use crate::context::stdout_text;
-use crate::support::files::flake_copy;
+use crate::support::files::{edited_copy, flake_copy};
 use crate::support::standin::sandboxed_nix;
 use crate::{CheckResult, Context, Verdict};
 
@@ -37,16 +37,6 @@ fn derivations(ctx: &Context, tree: &Path) -> Result<BTreeMap<String, String>> {
                 .map(move |(name, drv)| (format!("{kind}.{name}"), drv))
         })
         .collect())
-}
-
-/// A copy of the repository with `text` appended to `file`.
-fn edited_copy(ctx: &Context, name: &str, file: &str, text: &str) -> Result<std::path::PathBuf> {
-    let copy = flake_copy(ctx, name)?;
-    let path = copy.join(file);
-    let mut content = std::fs::read_to_string(&path)?;
-    content.push_str(text);
-    std::fs::write(&path, content)?;
-    Ok(copy)
 }
 
 pub(super) fn suite_edits_change_no_product(ctx: &mut Context) -> CheckResult {

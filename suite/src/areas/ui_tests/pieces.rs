@@ -9,7 +9,7 @@ use std::path::Path;
 use anyhow::{Context as _, Result, ensure};
 
 use crate::context::stdout_text;
-use crate::support::files::flake_copy;
+use crate::support::files::{edited_copy, flake_copy};
 use crate::support::standin::sandboxed_nix;
 use crate::{CheckResult, Context, Verdict};
 
@@ -56,16 +56,6 @@ fn flatten(prefix: &str, value: &serde_json::Value, into: &mut BTreeMap<String, 
         }
         _ => {}
     }
-}
-
-/// A copy of the repository with `text` appended to `file`.
-fn edited_copy(ctx: &Context, name: &str, file: &str, text: &str) -> Result<std::path::PathBuf> {
-    let copy = flake_copy(ctx, name)?;
-    let path = copy.join(file);
-    let content =
-        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-    std::fs::write(&path, content + text)?;
-    Ok(copy)
 }
 
 fn changed<'a>(
