@@ -22,6 +22,9 @@ pub struct Context {
     pub ci: bool,
     pub pins: Pins,
     pub parts: Parts,
+    /// Nix builds started in the background (`standin::build_ahead`), joined by the check that
+    /// builds the same derivation.
+    pub ahead: Vec<crate::support::standin::AheadBuild>,
 }
 
 /// The versions the suite needs to match, read from their one place in the repository.
@@ -150,6 +153,7 @@ impl Context {
             ci,
             pins,
             parts: Parts::default(),
+            ahead: Vec::new(),
         })
     }
 

@@ -3,8 +3,8 @@
 //! printed (seconds, output size). The `nix-builds` area writes the stand-in's parts first.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::time::Instant;
+use std::process::{Child, Command, Stdio};
+use std::time::{Instant, SystemTime};
 
 use anyhow::{Context as _, Result, bail, ensure};
 
@@ -105,6 +105,7 @@ pub fn build_expression(
         bail!("the stand-in's parts were not written (see the first check of this area)");
     }
     let (drv, already) = instantiate(ctx, expression)?;
+    let ahead = join_ahead(ctx, &drv)?;
     let started = Instant::now();
     let mut command = sandboxed_nix(ctx, "nix-build");
     command.arg(&drv).arg("--keep-failed");
@@ -130,13 +131,91 @@ pub fn build_expression(
     }
     let out = stdout_text(&output).trim().to_string();
     let size = du(ctx, Path::new(&out))?;
-    let how = if already {
+    let how = if let Some(ahead) = ahead {
+        ahead
+    } else if already {
         "already in the store from an earlier build of the same derivation".to_string()
     } else {
         format!("built in {seconds:.0} s")
     };
     println!("[nix-build] {label}: {how}, {size}");
     Ok(format!("{out}: {how}, {size}"))
+}
+
+/// A Nix build running in the background since `started`, its output in `log`.
+pub struct AheadBuild {
+    drv: String,
+    label: String,
+    started: SystemTime,
+    child: Child,
+    log: PathBuf,
+}
+
+/// Starts the Nix build of an attribute in the background and returns at once: the checks before
+/// the one that needs it run beside it, on the cores its build leaves idle (a long build of one
+/// crate links and compiles its largest crates on one core). `build_expression` of the same
+/// derivation joins it: waits for it, reports its time, and fails with its log if it failed.
+pub fn build_ahead(ctx: &mut Context, attribute: &str) -> Result<String> {
+    let (drv, already) = instantiate(ctx, &expression_for(ctx, attribute))?;
+    if already {
+        return Ok(format!("{attribute} is in the store already"));
+    }
+    let log = ctx
+        .work
+        .join(format!("ahead-{}.log", attribute.replace('/', "-")));
+    let file =
+        std::fs::File::create(&log).with_context(|| format!("creating {}", log.display()))?;
+    let child = sandboxed_nix(ctx, "nix-build")
+        .arg(&drv)
+        .arg("--no-out-link")
+        .stdin(Stdio::null())
+        .stdout(file.try_clone()?)
+        .stderr(file)
+        .spawn()
+        .context("starting nix-build in the background")?;
+    ctx.ahead.push(AheadBuild {
+        drv,
+        label: attribute.to_string(),
+        started: SystemTime::now(),
+        child,
+        log,
+    });
+    Ok(format!("{attribute} building in the background"))
+}
+
+/// Waits for the background build of `drv`, if one was started; says how long it took.
+fn join_ahead(ctx: &mut Context, drv: &str) -> Result<Option<String>> {
+    let Some(index) = ctx.ahead.iter().position(|a| a.drv == drv) else {
+        return Ok(None);
+    };
+    let mut ahead = ctx.ahead.remove(index);
+    let waited = Instant::now();
+    let status = ahead
+        .child
+        .wait()
+        .context("waiting for a background nix-build")?;
+    let log = std::fs::read_to_string(&ahead.log).unwrap_or_default();
+    if !status.success() {
+        let lines: Vec<&str> = log.lines().collect();
+        bail!(
+            "nix-build {} in the background failed ({status}); the end of {}:\n{}",
+            ahead.label,
+            ahead.log.display(),
+            lines[lines.len().saturating_sub(30)..].join("\n")
+        );
+    }
+    // nix-build's last line, the output path, is the log's last write: the build's end.
+    let finished = std::fs::metadata(&ahead.log)
+        .and_then(|m| m.modified())
+        .unwrap_or_else(|_| SystemTime::now());
+    let seconds = finished
+        .duration_since(ahead.started)
+        .unwrap_or_default()
+        .as_secs_f64();
+    Ok(Some(format!(
+        "built in {seconds:.0} s in the background, beside the checks before this one (this check waited {:.0} s for it)",
+        waited.elapsed().as_secs_f64()
+    )))
 }
 
 /// The expression's derivation, and whether its outputs are in the store already (Nix then
