@@ -29,48 +29,28 @@ fi
 
 bash "$here/../suite/scripts/install-trixie-nix.sh" "$WASIP2_OFFLINE_CACHE"
 
-# Tools from the crate registry. The first line of cargo-tools.txt (wasmtime-cli, the longest
-# build by far) builds in a folder of its own beside the rest: a build of one crate leaves a core
-# idle for long stretches (the link, the largest crates), which the other lane fills. The rest
-# share one build folder: they have many crates at the same versions and features (serde, clap,
-# syn, the wasm-tools family), which cargo then compiles once. The build folders are removed at
-# the end; the installed binaries are what is cached.
-build_root=$(mktemp -d "$WASIP2_OFFLINE_CACHE/cargo-tools-build.XXXXXX")
-# On a failure, the other lane's cargo is let finish before its folder goes.
-trap 'wait; rm -rf "$build_root"' EXIT
-
-# install_tool TARGET_DIR CRATE VERSION BINARY FLAGS...: one tool into its cache folder.
-install_tool() {
-  local target_dir=$1 crate=$2 version=$3 binary=$4 flags=$5
-  local root="$WASIP2_OFFLINE_CACHE/cargo-tools/$crate-$version"
+# One build folder for every install: the tools share many crates at the same versions and
+# features (serde, clap, syn, the wasm-tools family), which cargo then compiles once. It is
+# removed at the end; the installed binaries are what is cached.
+shared_target=$(mktemp -d "$WASIP2_OFFLINE_CACHE/cargo-tools-build.XXXXXX")
+trap 'rm -rf "$shared_target"' EXIT
+while read -r crate version binary flags; do
+  case "$crate" in '' | '#'*) continue ;; esac
+  root="$WASIP2_OFFLINE_CACHE/cargo-tools/$crate-$version"
   if [ -x "$root/bin/${binary:-$crate}" ] && [ "$(cat "$root/install-flags" 2>/dev/null)" = "$flags" ]; then
     echo "install: $crate $version (cached)"
-    return 0
+    continue
   fi
   echo "install: cargo install $crate $version $flags"
-  local start
   start=$(date +%s)
   rm -rf "$root.partial"
   # shellcheck disable=SC2086 # the flags are separate words
   cargo install --quiet --locked "$crate" --version "$version" --root "$root.partial" \
-    --target-dir "$target_dir" $flags
+    --target-dir "$shared_target" $flags
   printf '%s' "$flags" >"$root.partial/install-flags"
   rm -rf "$root" && mv "$root.partial" "$root"
   echo "install: $crate $version took $(($(date +%s) - start)) s"
-}
-
-mapfile -t tools < <(grep -v '^#' "$here/cargo-tools.txt" | grep -v '^[[:space:]]*$')
-read -r crate version binary flags <<<"${tools[0]}"
-install_tool "$build_root/first" "$crate" "$version" "$binary" "$flags" &
-first_lane=$!
-for line in "${tools[@]:1}"; do
-  read -r crate version binary flags <<<"$line"
-  install_tool "$build_root/shared" "$crate" "$version" "$binary" "$flags"
-done
-wait "$first_lane" || {
-  echo "install: ${tools[0]%% *} failed to install (its cargo output is above)" >&2
-  exit 1
-}
+done <"$here/cargo-tools.txt"
 
 # The popular crates whose own test suites the crate-suites area runs offline.
 bash "$here/../bench/crate-suites.sh" --fetch

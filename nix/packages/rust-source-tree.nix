@@ -1,7 +1,8 @@
-# rustc's source tarball unpacked once into the store, read-only, for the UI tests: compiletest's
-# build and every UI run read it where it is and write only their own build folder, so a run does
-# not spend its first minute unpacking 1.9 GB, and every run names the same source paths (which
-# lets cargo find the compiletest build fresh, ui-compiletest.nix).
+# rustc's source tarball unpacked once into the store, read-only, for the UI tests and the
+# unpatched std builds: compiletest's build, every UI run and every std build read it where it is
+# and write only their own build folder, so none spends most of a minute unpacking 1.9 GB, and
+# every run names the same source paths (which lets cargo find the compiletest build fresh,
+# ui-compiletest.nix).
 { lib
 , stdenvNoCC
 , rustSource
@@ -24,7 +25,7 @@ stdenvNoCC.mkDerivation {
   dontFixup = true;
 
   meta = {
-    description = "rustc ${version} source, unpacked for the UI-test runs";
+    description = "rustc ${version} source, unpacked for the UI-test runs and the std builds";
     license = [
       lib.licenses.mit
       lib.licenses.asl20

@@ -15,6 +15,8 @@
 , python3
 , rustc-build-scripts
 , rustSource
+, # rustSource unpacked in the store, read where it lies when no patch is applied.
+  rust-source-tree
 , # A binary toolchain of the source's version, without a std of its own for the targets.
   stage0
 , # A wasi-sdk layout with bin/<target>-clang for every target (wasi-sdk-wasip3 for wasm32-wasip3).
@@ -42,13 +44,19 @@ let
     # being ignored on every wasm target.
     lib.optional unwinds ../../scripts/rustc/patches/libtest-should-panic-unwind.patch
     ++ lib.optional unixTempDir ../../scripts/rustc/patches/std-wasi-temp-dir.patch;
+  # Unpatched, the build reads the source from the store, unpacked once for every std and UI
+  # run, instead of spending most of a minute unpacking 1.9 GB (the tree of this derivation's
+  # own rustSource, so an overridden source is the one built). Patched, it unpacks a copy.
+  sourceTree = rust-source-tree.override { inherit rustSource; };
+  source = if patches == [ ] then "${sourceTree}" else "$PWD";
   targetNames = lib.concatStringsSep " and " targets;
   unwindsSaid = lib.optionalString unwinds ", unwinding on panic (Wasm exception handling)"
     + lib.optionalString unixTempDir ", temp_dir() from TMPDIR";
   std = stdenv.mkDerivation ({
     pname = "${pname}-from-source";
     inherit version;
-    src = rustSource;
+    # Unpacked only to be patched (below); otherwise the build reads sourceTree.
+    dontUnpack = patches == [ ];
 
     # No cmake: Rust 1.95's sanity check asks for it only when LLVM is to be built, which a
     # local rebuild never does (src/bootstrap/src/core/sanity.rs).
@@ -65,10 +73,10 @@ let
       runHook preBuild
       export HOME="$TMPDIR"
       bash ${rustc-build-scripts}/bootstrap-config.sh \
-        --source "$PWD" --stage0 ${stage0} --wasi-sdk ${wasi-sdk} ${targetArgs} \
+        --source "${source}" --stage0 ${stage0} --wasi-sdk ${wasi-sdk} ${targetArgs} \
         > bootstrap.toml
       bash ${rustc-build-scripts}/build-std.sh \
-        --source "$PWD" --config bootstrap.toml --wasi-sdk ${wasi-sdk} \
+        --source "${source}" --build-dir "$PWD/build" --config bootstrap.toml --wasi-sdk ${wasi-sdk} \
         ${buildStdArgs} --std-out "$out"
       runHook postBuild
     '';
@@ -87,6 +95,7 @@ let
       inherit (wasi-sdk.meta) platforms;
     };
   } // lib.optionalAttrs (patches != [ ]) {
+    src = rustSource;
     # build-std.sh applies the same patches where no patch phase runs.
     inherit patches;
   });

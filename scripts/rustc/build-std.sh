@@ -8,8 +8,10 @@
 # a symlink join whose compiler files are copied: nix/packages/rust-std-from-source.nix).
 #
 # usage: build-std.sh --source DIR --config FILE --wasi-sdk DIR --std-out DIR
-#                     [--toolchain-out DIR] [--target T[,T...]]...
-#   --source         a writable rustc source tree (the build goes to its build/ folder)
+#                     [--build-dir DIR] [--toolchain-out DIR] [--target T[,T...]]...
+#   --source         a rustc source tree; it is only read unless a patch below is to be applied
+#                    (--panic unwind, --unix-temp-dir true), which needs it writable
+#   --build-dir      bootstrap's build folder (default: the source tree's build/)
 #   --config         bootstrap.toml from bootstrap-config.sh --mode std
 #   --std-out        the rust-std tree to create
 #   --toolchain-out  the toolchain to create
@@ -32,7 +34,7 @@ fail() { echo "build-std: $*" >&2; exit 1; }
 # the stdenv's bash without readline, and with it go the completion builtins.)
 matched() { [ -e "$1" ]; }
 
-source="" config="" wasi_sdk="" std_out="" toolchain_out="" panic=abort unix_temp_dir=""
+source="" config="" wasi_sdk="" std_out="" build_dir="" toolchain_out="" panic=abort unix_temp_dir=""
 targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -40,6 +42,7 @@ while [ $# -gt 0 ]; do
     --config) config=$2; shift 2 ;;
     --wasi-sdk) wasi_sdk=$2; shift 2 ;;
     --std-out) std_out=$2; shift 2 ;;
+    --build-dir) build_dir=$2; shift 2 ;;
     --toolchain-out) toolchain_out=$2; shift 2 ;;
     --target) IFS=, read -r -a listed <<<"$2"; targets+=("${listed[@]}"); shift 2 ;;
     --panic) panic=$2; shift 2 ;;
@@ -52,6 +55,10 @@ if [ -z "$source" ] || [ -z "$config" ] || [ -z "$wasi_sdk" ] || [ -z "$std_out"
   fail "--source, --config, --wasi-sdk and --std-out are required"
 fi
 [ -f "$config" ] || fail "no bootstrap configuration at $config"
+[ -n "$build_dir" ] || build_dir="$source/build"
+# Both are read after the script moves into the source tree.
+config="$(cd "$(dirname "$config")" && pwd)/$(basename "$config")"
+mkdir -p "$build_dir" && build_dir="$(cd "$build_dir" && pwd)"
 case "$panic" in abort | unwind) ;; *) fail "--panic must be abort or unwind, not '$panic'" ;; esac
 [ -n "$unix_temp_dir" ] || { [ "$panic" = unwind ] && unix_temp_dir=true || unix_temp_dir=false; }
 case "$unix_temp_dir" in true | false) ;; *) fail "--unix-temp-dir must be true or false, not '$unix_temp_dir'" ;; esac
@@ -83,6 +90,7 @@ target_list=$(IFS=,; echo "${targets[*]}")
 apply_once() { # PATCH FILE MARKER
   local patch_file file="$source/$2"
   grep -qF -- "$3" "$file" && return 0
+  [ -w "$file" ] || fail "$file is read-only and needs $1: pass a writable copy of the source as --source"
   patch_file="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/patches/$1"
   [ -f "$patch_file" ] || fail "no $patch_file beside this script"
   # A copy of the file first: the tree may be hard-linked to another one.
@@ -97,15 +105,17 @@ if [ "$unix_temp_dir" = true ]; then
   apply_once std-wasi-temp-dir.patch library/std/src/sys/pal/wasi/os.rs 'crate::env::var_os("TMPDIR")'
 fi
 
+# No bytecode beside bootstrap's Python: the source tree may be read-only (the Nix store's).
 cd "$source"
-WASI_SDK_PATH="$wasi_sdk" python3 x.py build --config "$config" --stage 0 library --target "$target_list"
+PYTHONDONTWRITEBYTECODE=1 WASI_SDK_PATH="$wasi_sdk" python3 x.py build --config "$config" \
+  --build-dir "$build_dir" --stage 0 library --target "$target_list"
 
 rm -rf "$std_out"
 for target in "${targets[@]}"; do
-  deps="$source/build/$host/stage0-std/$target/dist/deps"
-  [ -d "$deps" ] || deps=$(dirname "$(find "$source/build/$host/stage0-std/$target" -name 'libstd-*.rlib' -path '*/deps/*' | head -n1)")
+  deps="$build_dir/$host/stage0-std/$target/dist/deps"
+  [ -d "$deps" ] || deps=$(dirname "$(find "$build_dir/$host/stage0-std/$target" -name 'libstd-*.rlib' -path '*/deps/*' | head -n1)")
   if [ ! -d "$deps" ] || ! matched "$deps"/libstd-*.rlib; then
-    fail "no libstd rlib for $target under $source/build/$host/stage0-std"
+    fail "no libstd rlib for $target under $build_dir/$host/stage0-std"
   fi
   libdir="$std_out/lib/rustlib/$target/lib"
   mkdir -p "$libdir/self-contained"

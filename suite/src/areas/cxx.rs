@@ -14,7 +14,9 @@ use anyhow::{Context as _, Result, bail, ensure};
 use crate::context::stdout_text;
 use crate::support::files::copy_tree;
 use crate::support::sdk::sdk_without_libcxx;
-use crate::support::toolchain::{cargo, eval_dev_env_with, nix_string};
+use crate::support::toolchain::{
+    cargo, eval_dev_env_with, keep_target_between_runs, nix_string, toolchain_key,
+};
 use crate::wasm::expect_component;
 use crate::{CheckResult, Context, Suite, Verdict};
 
@@ -111,8 +113,9 @@ fn std_paths(ctx: &mut Context) -> CheckResult {
         return ctx.missing("no Nix-built toolchain with the from-source std (nix-builds area)");
     };
     let library = format!("/rustc/{}/library/", commit(ctx)?);
-    // The Nix sandbox builds in /build; the suite's own bootstrap run in its work folder.
-    let mut forbidden = vec!["/build/".to_string()];
+    // The Nix sandbox builds in /build, reading the unpatched source from the store's
+    // rust-source-tree; the suite's own bootstrap run builds in its work folder.
+    let mut forbidden = vec!["/build/".to_string(), "-rust-source-tree-".to_string()];
     forbidden.extend(folders(ctx));
     let mut stds = vec![("Nix-built", toolchain)];
     let host_std = ctx.work.join("rust-std-wasip2");
@@ -162,6 +165,17 @@ fn fixture(ctx: &Context, name: &str, folder: &str) -> Result<PathBuf> {
     Ok(dir)
 }
 
+/// The fixture in a fresh folder whose `target` is kept between runs (the registry's crates, cxx
+/// and bindgen among them, compiled once per toolchain).
+fn fixture_kept_target(ctx: &Context, name: &str) -> Result<PathBuf> {
+    let Some(toolchain) = &ctx.parts.wasip2_toolchain else {
+        bail!("the toolchain with the wasip2 std is needed (see the rust-std area)");
+    };
+    let dir = fixture(ctx, name, name)?;
+    keep_target_between_runs(ctx, &dir, name, &toolchain_key(toolchain)?)?;
+    Ok(dir)
+}
+
 fn test_and_run(
     ctx: &Context,
     env: &BTreeMap<String, String>,
@@ -195,7 +209,7 @@ fn test_and_run(
 
 fn cxx_bridge(ctx: &mut Context) -> CheckResult {
     let env = dev_env(ctx)?;
-    let dir = fixture(ctx, "cxx-bridge", "cxx-bridge")?;
+    let dir = fixture_kept_target(ctx, "cxx-bridge")?;
     let said = test_and_run(ctx, &env, &dir, "cxx-bridge", 2)?;
     ensure!(
         said == "total = 11, C++ says \"2pisaw has 11\"",
@@ -251,7 +265,7 @@ fn bindgen_header(ctx: &mut Context) -> CheckResult {
         ));
     }
     let env = dev_env(ctx)?;
-    let dir = fixture(ctx, "bindgen-header", "bindgen-header")?;
+    let dir = fixture_kept_target(ctx, "bindgen-header")?;
     let said = test_and_run(ctx, &env, &dir, "bindgen-header", 3)?;
     ensure!(
         said == "shapes 3: manhattan = 7, perimeter = 14",

@@ -121,6 +121,59 @@ pub fn cargo_of(toolchain: &Path, env: &BTreeMap<String, String>, dir: &Path) ->
     command
 }
 
+/// Makes `dir/target` a link to a build folder kept in the cache between runs, one per `name`
+/// and `compiler` (a toolchain's store folder name, or a digest of a shell's environment), so
+/// that a run compiles the project's own crate again (its sources are new files at a new path)
+/// and reuses the crates of the registry that the last run compiled with the same compiler, as a
+/// user's second build does. cargo's fingerprints decide what is stale; another compiler starts
+/// an empty folder and the old one is removed. The cache may be empty: the first run builds
+/// everything.
+pub fn keep_target_between_runs(
+    ctx: &Context,
+    dir: &Path,
+    name: &str,
+    compiler: &str,
+) -> Result<PathBuf> {
+    let builds = ctx.cache.join("cargo-targets");
+    let kept = builds.join(format!("{}@{compiler}", name.replace('/', "-")));
+    if let Ok(entries) = std::fs::read_dir(&builds) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let other_compiler = entry
+                .file_name()
+                .to_str()
+                .is_some_and(|n| n.starts_with(&format!("{}@", name.replace('/', "-"))));
+            if other_compiler && path != kept {
+                std::fs::remove_dir_all(&path)
+                    .with_context(|| format!("removing the stale {}", path.display()))?;
+            }
+        }
+    }
+    std::fs::create_dir_all(&kept).with_context(|| format!("creating {}", kept.display()))?;
+    let link = dir.join("target");
+    if link.symlink_metadata().is_ok() {
+        bail!(
+            "{} exists; the kept build folder would replace it",
+            link.display()
+        );
+    }
+    std::os::unix::fs::symlink(&kept, &link)
+        .with_context(|| format!("linking {} to {}", link.display(), kept.display()))?;
+    Ok(kept)
+}
+
+/// The folder name of a toolchain in the store (its hash and name; links, such as the suite's
+/// roots, resolved): the compiler's key for [`keep_target_between_runs`].
+pub fn toolchain_key(toolchain: &Path) -> Result<String> {
+    let real = toolchain
+        .canonicalize()
+        .with_context(|| format!("resolving {}", toolchain.display()))?;
+    real.file_name()
+        .and_then(|n| n.to_str())
+        .map(str::to_owned)
+        .with_context(|| format!("{} has no UTF-8 folder name", real.display()))
+}
+
 /// `hello.rs` with `main_body` compiled by `toolchain`'s rustc for `target` in a fresh folder
 /// `name`; the result must be a component. Returns the folder, which holds `hello.wasm`.
 pub fn hello_component(

@@ -10,6 +10,7 @@ use super::*;
 use crate::context::{last_lines, libtest_results, without_colours};
 use crate::support::files::copy_tree;
 use crate::support::standin::{outputs_file, sandbox_paths};
+use crate::support::toolchain::keep_target_between_runs;
 
 /// How `nix run` is tried for a template: the app, its arguments, its standard input, and what
 /// its output must contain.
@@ -490,6 +491,12 @@ pub(super) fn template_shell(ctx: &mut Context, state: &State, template: &str) -
     )?;
     let env_file = copy.join(".nix-dev-env.sh");
     std::fs::write(&env_file, &env.stdout)?;
+    // The shell's environment names its toolchain's store paths: its digest keys the build
+    // folder kept between runs.
+    let mut digest = std::hash::DefaultHasher::new();
+    std::hash::Hash::hash(&env.stdout, &mut digest);
+    let shell = format!("{:016x}", std::hash::Hasher::finish(&digest));
+    keep_target_between_runs(ctx, &copy, &format!("crane-shell-{template}"), &shell)?;
     let mut command = with_store(ctx, false);
     command
         .args([

@@ -14,7 +14,7 @@ use self::files::{check_flake_inputs, check_lock, every_template_listed, same_to
 use self::smoke::run_smoke;
 use crate::context::{stdout_text, which};
 use crate::support::files::flake_copy;
-use crate::support::toolchain::{cargo_of, eval_dev_env};
+use crate::support::toolchain::{cargo_of, eval_dev_env, keep_target_between_runs, toolchain_key};
 use crate::wasm::expect_component;
 use crate::{CheckResult, Context, Suite, Verdict};
 
@@ -173,6 +173,12 @@ fn template(ctx: &mut Context, name: &str, component: &str, smoke: Smoke) -> Che
         };
         (toolchain, eval_dev_env(ctx)?)
     };
+    keep_target_between_runs(
+        ctx,
+        &dir,
+        &format!("template-{name}"),
+        &toolchain_key(&toolchain)?,
+    )?;
     let cargo = |dir: &Path| cargo_of(&toolchain, &env, dir);
     ctx.run(&format!("{name}-fmt"), cargo(&dir).args(["fmt", "--check"]))?;
     ctx.run(
