@@ -55,8 +55,6 @@ let
   std = stdenv.mkDerivation ({
     pname = "${pname}-from-source";
     inherit version;
-    # Unpacked only to be patched (below); otherwise the build reads sourceTree.
-    dontUnpack = patches == [ ];
 
     # No cmake: Rust 1.95's sanity check asks for it only when LLVM is to be built, which a
     # local rebuild never does (src/bootstrap/src/core/sanity.rs).
@@ -94,6 +92,9 @@ let
       # Built with the SDK, which has releases for these systems only.
       inherit (wasi-sdk.meta) platforms;
     };
+  } // lib.optionalAttrs (patches == [ ]) {
+    # The build reads sourceTree where it lies.
+    dontUnpack = true;
   } // lib.optionalAttrs (patches != [ ]) {
     src = rustSource;
     # build-std.sh applies the same patches where no patch phase runs.
