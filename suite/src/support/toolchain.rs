@@ -135,14 +135,15 @@ pub fn keep_target_between_runs(
     compiler: &str,
 ) -> Result<PathBuf> {
     let builds = ctx.cache.join("cargo-targets");
-    let kept = builds.join(format!("{}@{compiler}", name.replace('/', "-")));
+    let prefix = format!("{}@", name.replace('/', "-"));
+    let kept = builds.join(format!("{prefix}{compiler}"));
     if let Ok(entries) = std::fs::read_dir(&builds) {
         for entry in entries.flatten() {
             let path = entry.path();
             let other_compiler = entry
                 .file_name()
                 .to_str()
-                .is_some_and(|n| n.starts_with(&format!("{}@", name.replace('/', "-"))));
+                .is_some_and(|n| n.starts_with(&prefix));
             if other_compiler && path != kept {
                 std::fs::remove_dir_all(&path)
                     .with_context(|| format!("removing the stale {}", path.display()))?;
