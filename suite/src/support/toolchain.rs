@@ -133,7 +133,7 @@ pub fn keep_target_between_runs(
     dir: &Path,
     name: &str,
     compiler: &str,
-) -> Result<PathBuf> {
+) -> Result<()> {
     let builds = ctx.cache.join("cargo-targets");
     let prefix = format!("{}@", name.replace('/', "-"));
     let kept = builds.join(format!("{prefix}{compiler}"));
@@ -159,8 +159,7 @@ pub fn keep_target_between_runs(
         );
     }
     std::os::unix::fs::symlink(&kept, &link)
-        .with_context(|| format!("linking {} to {}", link.display(), kept.display()))?;
-    Ok(kept)
+        .with_context(|| format!("linking {} to {}", link.display(), kept.display()))
 }
 
 /// The folder name of a toolchain in the store (its hash and name; links, such as the suite's
